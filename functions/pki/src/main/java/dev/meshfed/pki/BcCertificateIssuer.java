@@ -1,0 +1,146 @@
+package dev.meshfed.pki;
+
+import dev.meshfed.core.pki.CertificateIssuer;
+import dev.meshfed.core.pki.CertificateTemplate;
+import dev.meshfed.core.pki.KeyUsage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+
+/**
+ * Encodes a {@link CertificateTemplate} with Bouncy Castle's certificate builder and signs it
+ * with the chosen JCA provider. Every field comes from the template; nothing is decided here.
+ */
+public final class BcCertificateIssuer implements CertificateIssuer {
+    private static final DefaultSignatureAlgorithmIdentifierFinder ALGORITHMS = new DefaultSignatureAlgorithmIdentifierFinder();
+
+    private final CryptoProviders providers;
+
+    public BcCertificateIssuer(CryptoProviders providers) {
+        this.providers = providers;
+    }
+
+    @Override
+    public byte[] sign(CertificateTemplate t, PrivateKey signingKey) {
+        try {
+            X509v3CertificateBuilder b = new X509v3CertificateBuilder(
+                    X500Name.getInstance(t.issuer().getEncoded()), t.serial(),
+                    Date.from(t.notBefore()), Date.from(t.notAfter()),
+                    X500Name.getInstance(t.subject().getEncoded()),
+                    SubjectPublicKeyInfo.getInstance(t.subjectPublicKey().getEncoded()));
+            b.addExtension(Extension.basicConstraints, true, t.ca()
+                    ? (t.pathLength() == null ? new BasicConstraints(true) : new BasicConstraints(t.pathLength()))
+                    : new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new org.bouncycastle.asn1.x509.KeyUsage(keyUsageBits(t)));
+            if (!t.extendedKeyUsage().isEmpty()) {
+                List<KeyPurposeId> purposes = new ArrayList<>(2);
+                // A fixed order keeps encodings stable: serverAuth, then clientAuth.
+                for (dev.meshfed.core.pki.ExtendedKeyUsage u : dev.meshfed.core.pki.ExtendedKeyUsage.values()) {
+                    if (t.extendedKeyUsage().contains(u)) {
+                        purposes.add(KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier(u.oid())));
+                    }
+                }
+                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes.toArray(new KeyPurposeId[0])));
+            }
+            b.addExtension(Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(t.subjectKeyId()));
+            b.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(t.authorityKeyId()));
+            List<GeneralName> names = new ArrayList<>();
+            t.uriSans().forEach(u -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, u)));
+            t.dnsSans().forEach(d -> names.add(new GeneralName(GeneralName.dNSName, d)));
+            t.ipSans().forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, new DEROctetString(ip))));
+            if (!names.isEmpty()) {
+                b.addExtension(Extension.subjectAlternativeName, t.sanCritical(),
+                        new GeneralNames(names.toArray(new GeneralName[0])));
+            }
+            return b.build(new JcaSigner(providers, t.signatureAlgorithm().jcaName(), signingKey)).getEncoded();
+        } catch (IOException e) {
+            throw new IllegalStateException("certificate encoding failed", e);
+        }
+    }
+
+    private static int keyUsageBits(CertificateTemplate t) {
+        int bits = 0;
+        for (KeyUsage u : t.keyUsage()) {
+            // BC's KeyUsage constants are the DER BIT STRING bits: bit n of RFC 5280 is 1 << (7 - n) in
+            // the first byte, continuing into the second byte for decipherOnly.
+            bits |= u.bit() < 8 ? (1 << (7 - u.bit())) : (1 << (15 - (u.bit() - 8) + 8 - 8));
+        }
+        return bits;
+    }
+
+    /**
+     * A content signer over a plain {@link Signature} from the chosen provider: Bouncy Castle
+     * builds the TBS bytes, the provider signs them.
+     */
+    static final class JcaSigner implements ContentSigner {
+        private final AlgorithmIdentifier algorithm;
+        private final Signature signature;
+        private final OutputStream out;
+
+        JcaSigner(CryptoProviders providers, String jcaName, PrivateKey key) {
+            this.algorithm = ALGORITHMS.find(jcaName);
+            try {
+                this.signature = providers.signature(jcaName);
+                this.signature.initSign(key);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("signer cannot use its key for " + jcaName + ": "
+                        + e.getClass().getSimpleName());
+            }
+            this.out = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    try {
+                        signature.update(b, off, len);
+                    } catch (SignatureException e) {
+                        throw new IOException("signature update failed");
+                    }
+                }
+            };
+        }
+
+        @Override
+        public AlgorithmIdentifier getAlgorithmIdentifier() {
+            return algorithm;
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return out;
+        }
+
+        @Override
+        public byte[] getSignature() {
+            try {
+                return signature.sign();
+            } catch (SignatureException e) {
+                throw new IllegalStateException("signing failed");
+            }
+        }
+    }
+}
