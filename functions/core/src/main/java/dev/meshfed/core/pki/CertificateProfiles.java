@@ -5,6 +5,8 @@ import dev.meshfed.core.identity.Datacenter;
 import dev.meshfed.core.identity.KeyIds;
 import dev.meshfed.core.identity.SerialNumbers;
 import dev.meshfed.core.identity.SpiffeId;
+import dev.meshfed.core.rotation.Lifetimes;
+import dev.meshfed.core.rotation.Validity;
 import java.math.BigInteger;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -21,13 +23,11 @@ import javax.security.auth.x500.X500Principal;
  * field of one kind of certificate and returns a {@link CertificateTemplate}. Nothing here signs
  * or touches a provider.
  *
- * <p>Rules shared by all profiles: NotBefore is backdated by {@link #SKEW}; NotAfter is capped at
- * the issuer's NotAfter (meshfed: nothing outlives the certificate that vouches for it).
+ * <p>Validity periods come from {@link Lifetimes}: NotBefore is backdated by the skew; NotAfter is
+ * capped at the issuer's NotAfter (meshfed: nothing outlives the certificate that vouches for it);
+ * an issuer that is not valid now never signs.
  */
 public final class CertificateProfiles {
-
-    /** Clock skew allowance: every certificate's NotBefore is this far in the past. */
-    public static final Duration SKEW = Duration.ofMinutes(1);
 
     private static final Set<KeyUsage> CA_USAGE = EnumSet.of(KeyUsage.KEY_CERT_SIGN, KeyUsage.CRL_SIGN,
             KeyUsage.DIGITAL_SIGNATURE);
@@ -55,7 +55,8 @@ public final class CertificateProfiles {
     public CertificateTemplate root(ClusterId clusterId, PublicKey rootKey, Instant now, Duration rootTtl) {
         X500Principal subject = cn("pri-" + randomBase36(8) + ".consul.ca." + clusterId.shortId() + ".consul");
         byte[] keyId = KeyIds.keyId(rootKey);
-        return new CertificateTemplate(serials.nextCa(), subject, subject, rootKey, seconds(now).minus(SKEW), seconds(now).plus(rootTtl),
+        Validity v = Lifetimes.root(seconds(now), rootTtl);
+        return new CertificateTemplate(serials.nextCa(), subject, subject, rootKey, v.notBefore(), v.notAfter(),
                 true, null, CA_USAGE, Set.of(), List.of(clusterId.trustDomain().signingId().uri()), List.of(),
                 List.of(), false, keyId, keyId, SignatureAlgorithm.forSigner(rootKey));
     }
@@ -67,8 +68,9 @@ public final class CertificateProfiles {
      */
     public CertificateTemplate intermediate(ClusterId clusterId, Datacenter dc, PublicKey intermediateKey,
             X509Certificate root, Instant now, Duration intermediateTtl) {
+        Validity v = Lifetimes.issued(seconds(now), intermediateTtl, validity(root));
         return new CertificateTemplate(serials.nextCa(), cn(dc.name() + ".ca." + clusterId.shortId() + ".consul"),
-                root.getSubjectX500Principal(), intermediateKey, seconds(now).minus(SKEW), cap(seconds(now).plus(intermediateTtl), root),
+                root.getSubjectX500Principal(), intermediateKey, v.notBefore(), v.notAfter(),
                 true, 0, CA_USAGE, Set.of(), List.of(clusterId.trustDomain().signingId().uri()), List.of(), List.of(),
                 false, KeyIds.keyId(intermediateKey), Certificates.subjectKeyId(root),
                 SignatureAlgorithm.forSigner(root.getPublicKey()));
@@ -79,16 +81,13 @@ public final class CertificateProfiles {
      * SKID; issuer R1 and R1's key ID; valid until R1's own NotAfter (meshfed: Consul fixes 7
      * days, which can expire before R1 is pruned).
      *
-     * @throws IllegalArgumentException when R1 has already expired: it can vouch for nothing
+     * @throws IllegalArgumentException when R1 is not valid now: an expired root vouches for nothing
      */
     public CertificateTemplate crossSigned(X509Certificate newRoot, X509Certificate oldRoot, Instant now) {
-        Instant oldNotAfter = oldRoot.getNotAfter().toInstant();
-        if (!now.isBefore(oldNotAfter)) {
-            throw new IllegalArgumentException("the old root has expired; it cannot cross-sign");
-        }
+        Validity v = Lifetimes.crossSigned(seconds(now), validity(oldRoot));
         List<String> uris = uriSans(newRoot);
         return new CertificateTemplate(serials.nextCa(), newRoot.getSubjectX500Principal(),
-                oldRoot.getSubjectX500Principal(), newRoot.getPublicKey(), seconds(now).minus(SKEW), oldNotAfter, true, null,
+                oldRoot.getSubjectX500Principal(), newRoot.getPublicKey(), v.notBefore(), v.notAfter(), true, null,
                 CA_USAGE, Set.of(), uris, List.of(), List.of(), false, Certificates.subjectKeyId(newRoot),
                 Certificates.subjectKeyId(oldRoot), SignatureAlgorithm.forSigner(oldRoot.getPublicKey()));
     }
@@ -101,8 +100,9 @@ public final class CertificateProfiles {
      */
     public CertificateTemplate leaf(SpiffeId id, PublicKey leafKey, List<String> dnsSans, List<byte[]> ipSans,
             X509Certificate signer, Instant now, Duration leafTtl) {
+        Validity v = Lifetimes.issued(seconds(now), leafTtl, validity(signer));
         return new CertificateTemplate(serials.nextLeaf(), EMPTY, signer.getSubjectX500Principal(), leafKey,
-                seconds(now).minus(SKEW), cap(seconds(now).plus(leafTtl), signer), false, null, LEAF_USAGE, LEAF_EKU, List.of(id.uri()),
+                v.notBefore(), v.notAfter(), false, null, LEAF_USAGE, LEAF_EKU, List.of(id.uri()),
                 dnsSans, ipSans, true, KeyIds.keyId(leafKey), Certificates.subjectKeyId(signer),
                 SignatureAlgorithm.forSigner(signer.getPublicKey()));
     }
@@ -117,9 +117,8 @@ public final class CertificateProfiles {
         return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
-    private static Instant cap(Instant requested, X509Certificate issuer) {
-        Instant limit = issuer.getNotAfter().toInstant();
-        return requested.isAfter(limit) ? limit : requested;
+    private static Validity validity(X509Certificate c) {
+        return new Validity(c.getNotBefore().toInstant(), c.getNotAfter().toInstant());
     }
 
     private static X500Principal cn(String commonName) {
