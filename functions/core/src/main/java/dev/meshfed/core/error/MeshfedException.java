@@ -7,7 +7,7 @@ package dev.meshfed.core.error;
  * where Consul's own text is not prescribed, never key material.
  */
 public abstract sealed class MeshfedException extends RuntimeException
-        permits InvalidInput, InvalidCsr, NotAuthorized, NotFound, RateLimited, Conflict, NotPrimary, NotReady {
+        permits InvalidInput, InvalidCsr, NotAuthorized, NotFound, Conflict, NotPrimary, RetryLater {
 
     protected MeshfedException(String message) {
         // No cause and no suppression: these are expected outcomes, not faults, and a cause could

@@ -1,14 +1,12 @@
 package dev.meshfed.core.pki;
 
 import static dev.meshfed.core.error.InvalidCsr.Reason.BAD_ENROLMENT_SIGNATURE;
-import static dev.meshfed.core.error.InvalidCsr.Reason.BAD_SIGNATURE;
 import static dev.meshfed.core.error.InvalidCsr.Reason.NOT_A_CA_SIGNING_ID;
 import static dev.meshfed.core.error.InvalidCsr.Reason.NOT_A_MEMBER;
 import static dev.meshfed.core.error.InvalidCsr.Reason.TOO_LARGE;
 import static dev.meshfed.core.error.InvalidCsr.Reason.UNEXPECTED_ROOT;
 import static dev.meshfed.core.error.InvalidCsr.Reason.UNSUPPORTED_SAN;
 import static dev.meshfed.core.error.InvalidCsr.Reason.URI_COUNT;
-import static dev.meshfed.core.error.InvalidCsr.Reason.WEAK_OR_UNSUPPORTED_KEY;
 
 import dev.meshfed.core.error.InvalidCsr;
 import dev.meshfed.core.identity.Datacenter;
@@ -54,13 +52,7 @@ public final class IntermediateCsrValidator {
         }
         CertificateRequest csr = parser.parse(request.csrPem());
         KeySpec spec = csr.keyInfo().caSpec();
-        if (spec == null) {
-            throw new InvalidCsr(WEAK_OR_UNSUPPORTED_KEY, "CSR key is not allowed: " + csr.keyInfo().describe()
-                    + "; allowed: ec P-256, ec P-384, rsa 2048 or 4096 bits");
-        }
-        if (!csr.signatureVerifies()) {
-            throw new InvalidCsr(BAD_SIGNATURE, "CSR signature does not verify");
-        }
+        LeafCsrValidator.requireKeyThenSignature(csr, spec != null, "ec P-256, ec P-384, rsa 2048 or 4096 bits");
         if (csr.uris().size() != 1) {
             throw new InvalidCsr(URI_COUNT, "CSR SAN contains an invalid number of URIs: " + csr.uris().size());
         }

@@ -74,13 +74,7 @@ public final class LeafCsrValidator {
         // 2. proof of possession and key rules
         // The key rule comes first within this step: it is cheap, it keeps hostile keys (huge RSA
         // moduli, odd curves) away from the verifier, and an unsupported curve cannot be verified.
-        if (!csr.keyInfo().allowedForLeaf()) {
-            throw new InvalidCsr(WEAK_OR_UNSUPPORTED_KEY, "CSR key is not allowed: " + csr.keyInfo().describe()
-                    + "; allowed: ec P-256, ec P-384, rsa 2048 to 4096 bits");
-        }
-        if (!csr.signatureVerifies()) {
-            throw new InvalidCsr(BAD_SIGNATURE, "CSR signature does not verify");
-        }
+        requireKeyThenSignature(csr, csr.keyInfo().allowedForLeaf(), "ec P-256, ec P-384, rsa 2048 to 4096 bits");
 
         // 3. SAN shape
         if (csr.uris().size() != 1) {
@@ -150,6 +144,21 @@ public final class LeafCsrValidator {
         gates.acquireRateLimit();
         gates.requireSigner();
         return new Approved(id, csr.publicKey(), csr.dnsNames(), csr.ipAddresses());
+    }
+
+    /**
+     * Check 2 for leaf and intermediate requests alike: the key rule first, then the signature.
+     *
+     * @param allowed the accepted key types, for the refusal text
+     */
+    static void requireKeyThenSignature(CertificateRequest csr, boolean keyAllowed, String allowed) {
+        if (!keyAllowed) {
+            throw new InvalidCsr(WEAK_OR_UNSUPPORTED_KEY, "CSR key is not allowed: " + csr.keyInfo().describe()
+                    + "; allowed: " + allowed);
+        }
+        if (!csr.signatureVerifies()) {
+            throw new InvalidCsr(BAD_SIGNATURE, "CSR signature does not verify");
+        }
     }
 
     static boolean dnsAllowed(String name, List<String> suffixes) {
