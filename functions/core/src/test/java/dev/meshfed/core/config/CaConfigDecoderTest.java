@@ -296,6 +296,13 @@ class CaConfigDecoderTest {
             assertThat(r.toString()).doesNotContain("s.vault-token");
             assertThat(r.forceWithoutCrossSigning()).isFalse(); // only a top-level field
         }
+
+        @Test
+        void skipValidateDoesNotSwitchValidationOff() {
+            CaConfig c = decode("SkipValidate", true, "LeafCertTTL", "1m");
+            assertThatThrownBy(() -> CaConfigValidator.validate(c))
+                    .hasMessage("leaf cert TTL must be greater or equal than 1h0m0s");
+        }
     }
 
     @Nested
