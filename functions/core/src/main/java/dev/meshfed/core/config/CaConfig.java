@@ -170,6 +170,7 @@ public final class CaConfig {
         return privateKeyType.equals(other.privateKeyType) && privateKeyBits == other.privateKeyBits;
     }
 
+    /** Equal when every effective value is; supplied roots compare by hash. */
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -232,36 +233,43 @@ public final class CaConfig {
         private Builder() {
         }
 
+        /** Sets {@code LeafCertTTL}. */
         public Builder leafCertTtl(Duration value) {
             this.leafCertTtl = value;
             return this;
         }
 
+        /** Sets {@code IntermediateCertTTL}. */
         public Builder intermediateCertTtl(Duration value) {
             this.intermediateCertTtl = value;
             return this;
         }
 
+        /** Sets {@code RootCertTTL}; a default {@code RootRenewBefore} follows it. */
         public Builder rootCertTtl(Duration value) {
             this.rootCertTtl = value;
             return this;
         }
 
+        /** Sets {@code PrivateKeyType} as given (validation checks it). */
         public Builder privateKeyType(String value) {
             this.privateKeyType = value;
             return this;
         }
 
+        /** Sets {@code PrivateKeyBits} as given (validation checks it). */
         public Builder privateKeyBits(int value) {
             this.privateKeyBits = value;
             return this;
         }
 
+        /** Sets {@code CSRMaxPerSecond}; 0 disables the rate limit. */
         public Builder csrMaxPerSecond(double value) {
             this.csrMaxPerSecond = value;
             return this;
         }
 
+        /** Sets {@code CSRMaxConcurrent}; 0 means no limit. */
         public Builder csrMaxConcurrent(int value) {
             this.csrMaxConcurrent = value;
             return this;
@@ -273,11 +281,13 @@ public final class CaConfig {
             return this;
         }
 
+        /** Sets {@code AllowedDNSSuffixes} (copied; null elements refused). */
         public Builder allowedDnsSuffixes(List<String> value) {
             this.allowedDnsSuffixes = List.copyOf(value);
             return this;
         }
 
+        /** Sets {@code AllowedIPRanges} (copied; null elements refused). */
         public Builder allowedIpRanges(List<String> value) {
             this.allowedIpRanges = List.copyOf(value);
             return this;

@@ -66,6 +66,7 @@ public final class CaConfigRequest {
         return ignoredKeys;
     }
 
+    /** Every field, the private key only as {@code supplied, redacted}. */
     @Override
     public String toString() {
         return "CaConfigRequest[Provider=" + provider + ", Config=" + config

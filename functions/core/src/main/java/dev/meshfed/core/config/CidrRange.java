@@ -95,6 +95,7 @@ public final class CidrRange {
         return text;
     }
 
+    /** Equal when network and prefix length are, however each was written. */
     @Override
     public boolean equals(Object o) {
         return o instanceof CidrRange && ((CidrRange) o).prefixLength == prefixLength

@@ -41,6 +41,7 @@ public record ConfigChange(Kind kind, CaConfig effective, String reason) {
         NEW_INTERMEDIATE
     }
 
+    /** A decision; every component is required. */
     public ConfigChange {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(effective, "effective");

@@ -41,6 +41,7 @@ public final class SuppliedRoot {
         return sha256;
     }
 
+    /** Equal when the certificates are: same SHA-256 of the DER, whatever the PEM text. */
     @Override
     public boolean equals(Object o) {
         return o instanceof SuppliedRoot && ((SuppliedRoot) o).sha256.equals(sha256);
