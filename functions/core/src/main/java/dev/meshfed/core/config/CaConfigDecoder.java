@@ -106,7 +106,7 @@ public final class CaConfigDecoder {
         }
         String providerName = provider == null ? "" : (String) provider;
         if (!CaConfigRequest.PROVIDER_CONSUL.equals(providerName)) {
-            throw new InvalidInput("unsupported CA provider " + GoStrconv.quote(providerName)
+            throw new InvalidInput("unsupported CA provider " + GoStrconv.quoteBounded(providerName)
                     + ": meshfed supports only \"" + CaConfigRequest.PROVIDER_CONSUL + "\"");
         }
         @SuppressWarnings("unchecked")
@@ -289,7 +289,7 @@ public final class CaConfigDecoder {
     private static String quoteAll(List<String> keys) {
         List<String> quoted = new ArrayList<>();
         for (String k : keys) {
-            quoted.add(GoStrconv.quote(k));
+            quoted.add(GoStrconv.quoteBounded(k));
         }
         return String.join(", ", quoted);
     }

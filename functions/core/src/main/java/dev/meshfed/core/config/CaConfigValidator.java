@@ -111,13 +111,13 @@ public final class CaConfigValidator {
         for (String suffix : c.allowedDnsSuffixes()) {
             String problem = DnsSuffixes.problem(suffix);
             if (problem != null) {
-                throw new InvalidInput("invalid AllowedDNSSuffixes entry " + GoStrconv.quote(suffix) + ": " + problem);
+                throw new InvalidInput("invalid AllowedDNSSuffixes entry " + GoStrconv.quoteBounded(suffix) + ": " + problem);
             }
         }
         for (String range : c.allowedIpRanges()) {
             String problem = CidrRange.problem(range);
             if (problem != null) {
-                throw new InvalidInput("invalid AllowedIPRanges entry " + GoStrconv.quote(range) + ": " + problem);
+                throw new InvalidInput("invalid AllowedIPRanges entry " + GoStrconv.quoteBounded(range) + ": " + problem);
             }
         }
     }

@@ -36,7 +36,7 @@ public final class CidrRange {
         Objects.requireNonNull(text, "text");
         String problem = problem(text);
         if (problem != null) {
-            throw new InvalidInput("invalid IP range " + GoStrconv.quote(text) + ": " + problem);
+            throw new InvalidInput("invalid IP range " + GoStrconv.quoteBounded(text) + ": " + problem);
         }
         return parseValid(text);
     }
@@ -51,7 +51,7 @@ public final class CidrRange {
         String bitsText = text.substring(slash + 1);
         byte[] address = parseAddress(addressText);
         if (address == null) {
-            return GoStrconv.quote(addressText) + " is not an IPv4 or IPv6 address";
+            return GoStrconv.quoteBounded(addressText) + " is not an IPv4 or IPv6 address";
         }
         int max = address.length * 8;
         int bits = parseBits(bitsText, max);

@@ -33,7 +33,7 @@ public final class DnsSuffixes {
         Objects.requireNonNull(suffix, "suffix");
         String problem = problem(suffix);
         if (problem != null) {
-            throw new InvalidInput("invalid DNS suffix " + GoStrconv.quote(suffix) + ": " + problem);
+            throw new InvalidInput("invalid DNS suffix " + GoStrconv.quoteBounded(suffix) + ": " + problem);
         }
     }
 
@@ -69,7 +69,7 @@ public final class DnsSuffixes {
         }
         for (String label : suffix.split("\\.", -1)) {
             if (!validLabel(label)) {
-                return "label " + GoStrconv.quote(label) + " must be 1 to " + MAX_LABEL_LENGTH
+                return "label " + GoStrconv.quoteBounded(label) + " must be 1 to " + MAX_LABEL_LENGTH
                         + " letters, digits or hyphens, not starting or ending with a hyphen";
             }
         }

@@ -311,6 +311,22 @@ final class GoStrconv {
         return value.toString();
     }
 
+    /** Longest value an error message repeats; DNS names (253) fit. */
+    static final int MAX_ECHOED_VALUE = 256;
+
+    /**
+     * Whether an error message may repeat {@code value}: short, and not PEM (a key pasted into
+     * the wrong field must not come back in a response body or a log line).
+     */
+    static boolean echoable(String value) {
+        return value.length() <= MAX_ECHOED_VALUE && !value.contains("-----BEGIN") && !value.contains("PRIVATE KEY");
+    }
+
+    /** {@link #quote(String)} when {@link #echoable(String)}, else a description that repeats nothing. */
+    static String quoteBounded(String value) {
+        return echoable(value) ? quote(value) : "(a value of " + value.length() + " characters, not repeated)";
+    }
+
     /**
      * Go's {@code strconv.Quote}: a double-quoted Go string literal, printable characters as
      * they are, the rest escaped.

@@ -17,8 +17,8 @@ import java.util.Map;
  * never reaches here: it leaves the default in place, as in Consul.
  *
  * <p>Error texts are mapstructure's, naming the field by its canonical name; the offending value is
- * never repeated for unconvertible types (mapstructure appends it; meshfed does not, so a
- * misplaced secret is never echoed).
+ * never repeated for unconvertible types (mapstructure appends it; meshfed does not), nor when it
+ * is long or looks like PEM, so a misplaced secret is never echoed.
  */
 final class WeakDecoding {
 
@@ -38,10 +38,13 @@ final class WeakDecoding {
      */
     static Duration duration(String name, Object value) throws FieldError {
         if (value instanceof String) {
+            String text = (String) value;
             try {
-                return GoDuration.parse((String) value);
+                return GoDuration.parse(text);
             } catch (InvalidInput e) {
-                throw new FieldError("error decoding '" + name + "': " + e.getMessage());
+                String reason = GoStrconv.echoable(text) ? e.getMessage()
+                        : "time: invalid duration " + GoStrconv.quoteBounded(text);
+                throw new FieldError("error decoding '" + name + "': " + reason);
             }
         }
         long nanos = int64(name, value, ConfigKey.Kind.DURATION.goType);
@@ -60,7 +63,7 @@ final class WeakDecoding {
             try {
                 v = GoStrconv.parseInt64(s);
             } catch (GoStrconv.NumError e) {
-                throw new FieldError("cannot parse '" + name + "' as int: " + e.getMessage());
+                throw new FieldError("cannot parse '" + name + "' as int: " + numErrorText(e, s));
             }
         } else {
             v = int64(name, value, ConfigKey.Kind.INT.goType);
@@ -126,7 +129,7 @@ final class WeakDecoding {
             try {
                 return GoStrconv.parseFloat32Range(s);
             } catch (GoStrconv.NumError e) {
-                throw new FieldError("cannot parse '" + name + "' as float: " + e.getMessage());
+                throw new FieldError("cannot parse '" + name + "' as float: " + numErrorText(e, s));
             }
         }
         if (value instanceof Boolean) {
@@ -160,7 +163,7 @@ final class WeakDecoding {
             try {
                 return GoStrconv.parseBool(s);
             } catch (GoStrconv.NumError e) {
-                throw new FieldError("cannot parse '" + name + "' as bool: " + e.getMessage());
+                throw new FieldError("cannot parse '" + name + "' as bool: " + numErrorText(e, s));
             }
         }
         throw unconvertible(name, "bool", value);
@@ -219,6 +222,12 @@ final class WeakDecoding {
             throw new FieldError(String.join("; ", errors));
         }
         return out;
+    }
+
+    /** strconv's text, or without the value when the value must not be repeated. */
+    private static String numErrorText(GoStrconv.NumError e, String input) {
+        return GoStrconv.echoable(input) ? e.getMessage() : e.getMessage().replace(GoStrconv.quote(input),
+                GoStrconv.quoteBounded(input));
     }
 
     private static FieldError unconvertible(String name, String goType, Object value) {

@@ -388,6 +388,23 @@ class CaConfigDecoderTest {
         }
 
         @Test
+        void aKeyPastedIntoTheWrongFieldIsNeverRepeatedInTheError() {
+            String notRepeated = "(a value of " + EC_PRIVATE_KEY_PEM.length() + " characters, not repeated)";
+            assertRefused(map("LeafCertTTL", EC_PRIVATE_KEY_PEM),
+                    "error decoding config: error decoding 'LeafCertTTL': time: invalid duration " + notRepeated);
+            assertRefused(map("PrivateKeyBits", EC_PRIVATE_KEY_PEM), "error decoding config: cannot parse"
+                    + " 'PrivateKeyBits' as int: strconv.ParseInt: parsing " + notRepeated + ": invalid syntax");
+            assertRefused(map("CSRMaxPerSecond", EC_PRIVATE_KEY_PEM), "error decoding config: cannot parse"
+                    + " 'CSRMaxPerSecond' as float: strconv.ParseFloat: parsing " + notRepeated + ": invalid syntax");
+            assertThatThrownBy(() -> CaConfigDecoder.decodeRequest(map("Provider", EC_PRIVATE_KEY_PEM)))
+                    .hasMessage("unsupported CA provider " + notRepeated + ": meshfed supports only \"consul\"");
+            assertThatThrownBy(() -> CaConfigDecoder.decodeRequest(map("Provider", "consul",
+                    "ForceWithoutCrossSigning", EC_PRIVATE_KEY_PEM)))
+                    .hasMessage("Request decode failed: cannot parse 'ForceWithoutCrossSigning' as bool:"
+                            + " strconv.ParseBool: parsing " + notRepeated + ": invalid syntax");
+        }
+
+        @Test
         void neitherTheConfigNorTheRequestEverPrintsTheKey() {
             CaConfigRequest r = CaConfigDecoder.decodeConfig(map("RootCert", ROOT_PEM, "PrivateKey", EC_PRIVATE_KEY_PEM));
             for (String text : List.of(r.toString(), r.config().toString(), r.suppliedPrivateKey().orElseThrow().toString(),

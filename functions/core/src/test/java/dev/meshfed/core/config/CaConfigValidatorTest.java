@@ -233,6 +233,17 @@ class CaConfigValidatorTest {
         }
     }
 
+    @Test
+    void entriesTooLongOrShapedLikePemAreNotRepeatedInTheMessage() {
+        String longName = "a".repeat(300);
+        refused(config().allowedDnsSuffixes(List.of(longName)),
+                "invalid AllowedDNSSuffixes entry (a value of 300 characters, not repeated): must be at most 253 characters");
+        String pem = Fixtures.EC_PRIVATE_KEY_PEM;
+        refused(config().allowedIpRanges(List.of(pem + "/8")), "invalid AllowedIPRanges entry (a value of "
+                + (pem.length() + 2) + " characters, not repeated): (a value of " + pem.length()
+                + " characters, not repeated) is not an IPv4 or IPv6 address");
+    }
+
     @Nested
     class AllowedIpRanges {
         @Test
