@@ -10,7 +10,7 @@ import dev.meshfed.core.error.InvalidCsr;
 import dev.meshfed.core.identity.Datacenter;
 import dev.meshfed.core.identity.SpiffeId;
 import dev.meshfed.core.identity.TrustDomain;
-import dev.meshfed.core.pki.IpRange;
+import dev.meshfed.core.config.CidrRange;
 import dev.meshfed.core.pki.KeySpec;
 import dev.meshfed.core.pki.LeafCsrValidator;
 import dev.meshfed.core.pki.LeafSigner;
@@ -122,7 +122,7 @@ class LeafCsrChecksTest {
     @Test
     void dnsAndIpSansAreCopiedOnlyWhenTheDcAllowsThem() throws Exception {
         LeafCsrValidator.Policy open = new LeafCsrValidator.Policy(TD, new Datacenter("dc1"), List.of("example.com"),
-                List.of(IpRange.parse("10.0.0.0/8")));
+                List.of(CidrRange.parse("10.0.0.0/8")));
         SignedLeaf dns = core.sign(csr("dns-san-not-allowed.pem"), open, LeafSigningGates.OPEN, signer, clock.instant(), Duration.ofHours(72));
         SignedLeaf ip = core.sign(csr("ip-san-not-allowed.pem"), open, LeafSigningGates.OPEN, signer, clock.instant(), Duration.ofHours(72));
         X509Certificate d = dev.meshfed.core.pki.Certificates.fromPem(dns.certPem()).get(0);
@@ -131,7 +131,7 @@ class LeafCsrChecksTest {
         assertThat(i.getSubjectAlternativeNames()).anyMatch(l -> l.get(0).equals(7) && l.get(1).equals("10.1.2.3"));
         // the same names outside the lists are refused
         LeafCsrValidator.Policy elsewhere = new LeafCsrValidator.Policy(TD, new Datacenter("dc1"), List.of("example.org"),
-                List.of(IpRange.parse("192.168.0.0/16")));
+                List.of(CidrRange.parse("192.168.0.0/16")));
         assertThatThrownBy(() -> core.sign(csr("dns-san-not-allowed.pem"), elsewhere, LeafSigningGates.OPEN, signer, clock.instant(), Duration.ofHours(72)))
                 .isInstanceOf(InvalidCsr.class);
         assertThatThrownBy(() -> core.sign(csr("ip-san-not-allowed.pem"), elsewhere, LeafSigningGates.OPEN, signer, clock.instant(), Duration.ofHours(72)))

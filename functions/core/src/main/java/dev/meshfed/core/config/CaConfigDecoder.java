@@ -1,6 +1,7 @@
 package dev.meshfed.core.config;
 
 import dev.meshfed.core.error.InvalidInput;
+import dev.meshfed.core.pki.Pem;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -296,18 +297,27 @@ public final class CaConfigDecoder {
 
     /** The DER bytes of the one CERTIFICATE block of a supplied root. */
     private static byte[] certificateDer(String pem) {
-        Optional<List<Pem.Block>> blocks = Pem.blocks(pem);
-        if (blocks.isEmpty() || blocks.get().size() != 1 || !blocks.get().get(0).label.equals("CERTIFICATE")) {
+        List<Pem.Block> blocks = pemBlocks(pem);
+        if (blocks.size() != 1 || !blocks.get(0).type().equals(Pem.CERTIFICATE) || blocks.get(0).der().length == 0) {
             throw new InvalidInput("RootCert must be exactly one PEM block of type CERTIFICATE");
         }
-        return blocks.get().get(0).der;
+        return blocks.get(0).der();
+    }
+
+    /** Every PEM block, or none when the text is malformed (then the callers' shape checks refuse it). */
+    private static List<Pem.Block> pemBlocks(String pem) {
+        try {
+            return Pem.decodeAll(pem);
+        } catch (Pem.MalformedPem e) {
+            return List.of();
+        }
     }
 
     /** Shape only: one unencrypted private key block. The message never repeats the key. */
     private static void checkPrivateKeyShape(String pem) {
-        Optional<List<Pem.Block>> blocks = Pem.blocks(pem);
-        boolean ok = blocks.isPresent() && blocks.get().size() == 1
-                && List.of("PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY").contains(blocks.get().get(0).label);
+        List<Pem.Block> blocks = pemBlocks(pem);
+        boolean ok = blocks.size() == 1 && blocks.get(0).der().length > 0
+                && List.of("PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY").contains(blocks.get(0).type());
         if (!ok) {
             throw new InvalidInput("PrivateKey must be exactly one unencrypted PEM block of type PRIVATE KEY,"
                     + " EC PRIVATE KEY or RSA PRIVATE KEY");

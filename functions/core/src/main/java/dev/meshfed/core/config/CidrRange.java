@@ -232,7 +232,8 @@ public final class CidrRange {
     }
 
     /** Text of an address for messages: dotted quad, or RFC 5952 IPv6 (lowercase, longest zero run compressed). */
-    static String format(byte[] a) {
+    /** The text form of a raw IPv4 or IPv6 address, for messages. */
+    public static String format(byte[] a) {
         if (a.length == 4) {
             return (a[0] & 0xFF) + "." + (a[1] & 0xFF) + "." + (a[2] & 0xFF) + "." + (a[3] & 0xFF);
         }

@@ -14,6 +14,8 @@ import static dev.meshfed.core.error.InvalidCsr.Reason.WRONG_DATACENTER;
 import static dev.meshfed.core.error.InvalidCsr.Reason.WRONG_TRUST_DOMAIN;
 
 import dev.meshfed.core.error.InvalidCsr;
+import dev.meshfed.core.config.CidrRange;
+import dev.meshfed.core.config.DnsSuffixes;
 import dev.meshfed.core.error.InvalidInput;
 import dev.meshfed.core.identity.Datacenter;
 import dev.meshfed.core.identity.SpiffeId;
@@ -46,7 +48,7 @@ public final class LeafCsrValidator {
 
     /** What the DC allows beside the SPIFFE ID. */
     public record Policy(TrustDomain trustDomain, Datacenter datacenter, List<String> allowedDnsSuffixes,
-            List<IpRange> allowedIpRanges) {
+            List<CidrRange> allowedIpRanges) {
         public Policy {
             allowedDnsSuffixes = allowedDnsSuffixes.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
             allowedIpRanges = List.copyOf(allowedIpRanges);
@@ -95,7 +97,7 @@ public final class LeafCsrValidator {
         for (byte[] ip : csr.ipAddresses()) {
             if (policy.allowedIpRanges().stream().noneMatch(r -> r.contains(ip))) {
                 throw new InvalidCsr(DNS_OR_IP_NOT_ALLOWED, "CSR SAN contains an IP address that is not allowed: "
-                        + IpRange.format(ip));
+                        + CidrRange.format(ip));
             }
         }
 
@@ -161,18 +163,14 @@ public final class LeafCsrValidator {
         }
     }
 
+    /** A well-formed DNS name (a leading {@code *.} allowed) within one of the allowed suffixes. */
     static boolean dnsAllowed(String name, List<String> suffixes) {
         String n = name.toLowerCase(Locale.ROOT);
-        if (n.isEmpty() || n.length() > 253 || !n.matches("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+        if (n.isEmpty() || n.length() > DnsSuffixes.MAX_NAME_LENGTH
+                || !n.matches("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
             return false;
         }
-        for (String s : suffixes) {
-            String suffix = s.startsWith(".") ? s.substring(1) : s;
-            if (n.equals(suffix) || n.endsWith("." + suffix)) {
-                return true;
-            }
-        }
-        return false;
+        return suffixes.stream().anyMatch(s -> DnsSuffixes.matches(s, n));
     }
 
     /** Untrusted text in an error message: bounded and without control characters. */
