@@ -1,0 +1,189 @@
+package dev.meshfed.core.store;
+
+import dev.meshfed.core.ca.EnrolmentKey;
+import dev.meshfed.core.custody.WrappedKey;
+import dev.meshfed.core.error.Conflict;
+import dev.meshfed.core.forwarding.IdempotencyRecord;
+import dev.meshfed.core.intentions.IntentionItem;
+import dev.meshfed.core.leaf.LeafRecord;
+import dev.meshfed.core.leaf.ManagedLeaf;
+import dev.meshfed.core.ratelimit.TokenBucket;
+import dev.meshfed.core.store.codec.IntentionTableCodecs;
+import dev.meshfed.core.store.codec.PrivateTableCodecs;
+import dev.meshfed.core.stream.QuarantinedRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A DC's private table (regional, never replicated): wrapped keys, the leaf inventory, managed
+ * leaves, the intention view with tombstones, the change index, rate-limit buckets, quarantined
+ * stream records and idempotency records. Every key carries the local DC's prefix.
+ */
+public final class PrivateStore {
+    public static final String SIGNER_KEY = "signer-key";
+    public static final String ENROLMENT_KEY = "enrolment-key";
+    /** Inventory kinds are sharded ({@code leaf.00} to {@code leaf.ff}) so no partition key gets hot. */
+    public static final String LEAF = "leaf";
+    public static final String MANAGED_LEAF = "managed-leaf";
+    public static final String INTENTION_VIEW = "intention-view";
+    public static final String INDEX = "index";
+    public static final String CSR_BUCKET = "csr-bucket";
+    public static final String QUARANTINE = "quarantine";
+    public static final String IDEMPOTENCY = "idempotency";
+    /** An inventory record outlives its leaf by this much, then DynamoDB's TTL removes it. */
+    public static final Duration INVENTORY_GRACE = Duration.ofDays(1);
+    /** How long a forwarded write's outcome is remembered. */
+    public static final Duration IDEMPOTENCY_TTL = Duration.ofHours(24);
+    /** View tombstones are kept at least as long as the table's. */
+    public static final Duration VIEW_TOMBSTONE_TTL = IntentionStore.TOMBSTONE_TTL;
+
+    private final String dc;
+    private final TableStore table;
+    private final Clock clock;
+    private final Items<WrappedKey> signerKeys;
+    private final Items<EnrolmentKey> enrolmentKeys;
+    private final Items<ManagedLeaf> managedLeaves;
+    private final Items<IntentionItem> view;
+    private final Items<Long> index;
+    private final Items<TokenBucket> buckets;
+    private final Items<QuarantinedRecord> quarantine;
+    private final Items<IdempotencyRecord> idempotency;
+
+    public PrivateStore(TableStore table, String localDc, Clock clock) {
+        this.dc = localDc;
+        this.table = new OwnerGuard(localDc, table);
+        this.clock = clock;
+        this.signerKeys = new Items<>(this.table, SIGNER_KEY, PrivateTableCodecs.WRAPPED_KEY, clock);
+        this.enrolmentKeys = new Items<>(this.table, ENROLMENT_KEY, PrivateTableCodecs.ENROLMENT_KEY, clock);
+        this.managedLeaves = new Items<>(this.table, MANAGED_LEAF, PrivateTableCodecs.MANAGED_LEAF, clock);
+        this.view = new Items<>(this.table, INTENTION_VIEW, IntentionTableCodecs.INTENTION, clock);
+        this.index = new Items<>(this.table, INDEX, PrivateTableCodecs.CHANGE_INDEX, clock);
+        this.buckets = new Items<>(this.table, CSR_BUCKET, PrivateTableCodecs.BUCKET, clock);
+        this.quarantine = new Items<>(this.table, QUARANTINE, PrivateTableCodecs.QUARANTINE, clock);
+        this.idempotency = new Items<>(this.table, IDEMPOTENCY, PrivateTableCodecs.IDEMPOTENCY, clock);
+    }
+
+    public Optional<Versioned<WrappedKey>> signerKey(String keyId) {
+        return signerKeys.get(dc, keyId, true);
+    }
+
+    /** Stores a wrapped key once; a key ID is never overwritten. */
+    public void putSignerKey(String keyId, WrappedKey key) {
+        signerKeys.put(dc, keyId, key, 0, null);
+    }
+
+    public Optional<Versioned<EnrolmentKey>> enrolmentKey() {
+        return enrolmentKeys.get(dc, "current", true);
+    }
+
+    public void putEnrolmentKey(EnrolmentKey key) {
+        enrolmentKeys.put(dc, "current", key, 0, null);
+    }
+
+    /** Records an issued leaf; the record expires {@link #INVENTORY_GRACE} after the leaf. */
+    public void recordLeaf(LeafRecord leaf) {
+        String shard = LEAF + "." + shardOf(leaf.serial());
+        new Items<>(table, shard, PrivateTableCodecs.LEAF, clock).put(dc, leaf.serial(), leaf, 0,
+                leaf.notAfter().plus(INVENTORY_GRACE));
+    }
+
+    public Optional<Versioned<LeafRecord>> leaf(String serial) {
+        return new Items<>(table, LEAF + "." + shardOf(serial), PrivateTableCodecs.LEAF, clock).get(dc, serial, true);
+    }
+
+    /** Two hex digits from the serial's last byte: serials are random, so shards fill evenly. */
+    static String shardOf(String serialColonHex) {
+        String hex = serialColonHex.replace(":", "");
+        return hex.length() >= 2 ? hex.substring(hex.length() - 2).toLowerCase(java.util.Locale.ROOT) : "00";
+    }
+
+    public Optional<Versioned<ManagedLeaf>> managedLeaf(String service, String accessorId) {
+        return managedLeaves.get(dc, managedId(service, accessorId), true);
+    }
+
+    public long putManagedLeaf(ManagedLeaf leaf, long expectedVersion) {
+        return managedLeaves.put(dc, managedId(leaf.service(), leaf.accessorId()), leaf, expectedVersion, null);
+    }
+
+    public void deleteManagedLeaf(String service, String accessorId, long expectedVersion) {
+        managedLeaves.delete(dc, managedId(service, accessorId), expectedVersion);
+    }
+
+    public List<Versioned<ManagedLeaf>> managedLeaves() {
+        return managedLeaves.list(dc, true);
+    }
+
+    private static String managedId(String service, String accessorId) {
+        return service + "/" + accessorId;
+    }
+
+    public Optional<Versioned<IntentionItem>> viewEntry(String intentionId) {
+        return view.get(dc, intentionId, true);
+    }
+
+    /**
+     * Applies an intention or tombstone to the view with the replicated item's version;
+     * {@code expectedVersion} is the view's current version (0 when absent).
+     */
+    public void putViewEntry(IntentionItem item, long expectedVersion, long version) {
+        Instant expires = item.deleted() ? item.deletedAt().plus(VIEW_TOMBSTONE_TTL) : null;
+        view.putVersion(dc, item.id(), item, expectedVersion, version, expires);
+    }
+
+    public List<Versioned<IntentionItem>> view() {
+        return view.list(dc, true);
+    }
+
+    /** The DC's change index (0 before the first change). */
+    public long changeIndex() {
+        return index.get(dc, "current", true).map(Versioned::value).orElse(0L);
+    }
+
+    /** Bumps the change index by one with a conditional write, retrying on contention; returns the new value. */
+    public long bumpChangeIndex() {
+        for (int attempt = 0; attempt < 64; attempt++) {
+            Optional<Versioned<Long>> cur = index.get(dc, "current", true);
+            long value = cur.map(Versioned::value).orElse(0L) + 1;
+            try {
+                index.put(dc, "current", value, cur.map(Versioned::version).orElse(0L), null);
+                return value;
+            } catch (Conflict e) {
+                // another writer bumped it first: read again
+            }
+        }
+        throw new Conflict("change index of " + dc + " is too contended");
+    }
+
+    public Optional<Versioned<TokenBucket>> bucket(int shard) {
+        return buckets.get(dc, Integer.toString(shard), true);
+    }
+
+    public long putBucket(int shard, TokenBucket bucket, long expectedVersion) {
+        return buckets.put(dc, Integer.toString(shard), bucket, expectedVersion, null);
+    }
+
+    /** Quarantines a poison record; a second quarantine of the same event is a no-op. */
+    public void quarantine(QuarantinedRecord record) {
+        try {
+            quarantine.put(dc, record.eventId(), record, 0, null);
+        } catch (Conflict alreadyQuarantined) {
+            // at-least-once delivery: the same poison record may arrive twice
+        }
+    }
+
+    public List<Versioned<QuarantinedRecord>> quarantined() {
+        return quarantine.list(dc, true);
+    }
+
+    public Optional<Versioned<IdempotencyRecord>> idempotency(String key) {
+        return idempotency.get(dc, key, true);
+    }
+
+    /** Stores a forwarded write's outcome once; a concurrent second store gets a conflict. */
+    public void putIdempotency(IdempotencyRecord record) {
+        idempotency.put(dc, record.key(), record, 0, record.createdAt().plus(IDEMPOTENCY_TTL));
+    }
+}

@@ -1,0 +1,161 @@
+package dev.meshfed.core.store.codec;
+
+import dev.meshfed.core.ca.EnrolmentKey;
+import dev.meshfed.core.custody.WrappedKey;
+import dev.meshfed.core.forwarding.IdempotencyRecord;
+import dev.meshfed.core.leaf.LeafRecord;
+import dev.meshfed.core.leaf.ManagedLeaf;
+import dev.meshfed.core.ratelimit.TokenBucket;
+import dev.meshfed.core.store.Attr;
+import dev.meshfed.core.store.Fields;
+import dev.meshfed.core.store.ItemCodec;
+import dev.meshfed.core.store.ItemKey;
+import dev.meshfed.core.stream.QuarantinedRecord;
+import java.util.Map;
+
+/** Item codecs of the private table (regional). Private keys appear here only wrapped by key custody. */
+public final class PrivateTableCodecs {
+    private PrivateTableCodecs() {
+    }
+
+    static Map<String, Attr> wrapped(WrappedKey k) {
+        return Fields.body().s("scheme", k.scheme()).s("keyAlgorithm", k.keyAlgorithm())
+                .b("encryptedDataKey", k.encryptedDataKey()).b("ciphertext", k.ciphertext()).build();
+    }
+
+    static WrappedKey wrapped(Fields f) {
+        return new WrappedKey(f.s("scheme"), f.s("keyAlgorithm"), f.b("encryptedDataKey"), f.b("ciphertext"));
+    }
+
+    /** {@code <dc>#signer-key#<keyId>}: a signer's (or the root's) wrapped private key. */
+    public static final ItemCodec<WrappedKey> WRAPPED_KEY = new ItemCodec<>() {
+        @Override
+        public Map<String, Attr> encode(WrappedKey k) {
+            return wrapped(k);
+        }
+
+        @Override
+        public WrappedKey decode(ItemKey key, Map<String, Attr> body) {
+            return wrapped(Fields.of(key, body));
+        }
+    };
+
+    /** {@code <dc>#enrolment-key#current}. */
+    public static final ItemCodec<EnrolmentKey> ENROLMENT_KEY = new ItemCodec<>() {
+        @Override
+        public Map<String, Attr> encode(EnrolmentKey k) {
+            return Fields.body().s("datacenter", k.datacenter()).s("keyId", k.keyId()).map("privateKey", wrapped(k.privateKey()))
+                    .s("publicKey", k.publicKeyPem()).build();
+        }
+
+        @Override
+        public EnrolmentKey decode(ItemKey key, Map<String, Attr> body) {
+            Fields f = Fields.of(key, body);
+            return new EnrolmentKey(f.s("datacenter"), f.s("keyId"), wrapped(f.nested(f.map("privateKey"))), f.s("publicKey"));
+        }
+    };
+
+    /** {@code <dc>#leaf.<shard>#<serial>}: inventory, with a TTL after the leaf's NotAfter. */
+    public static final ItemCodec<LeafRecord> LEAF = new ItemCodec<>() {
+        @Override
+        public Map<String, Attr> encode(LeafRecord r) {
+            return Fields.body().s("serial", r.serial()).s("spiffeId", r.spiffeId()).s("signingKeyId", r.signingKeyId())
+                    .instant("notBefore", r.notBefore()).instant("notAfter", r.notAfter()).s("managedBy", r.managedBy())
+                    .build();
+        }
+
+        @Override
+        public LeafRecord decode(ItemKey key, Map<String, Attr> body) {
+            Fields f = Fields.of(key, body);
+            return new LeafRecord(f.s("serial"), f.s("spiffeId"), f.s("signingKeyId"), f.instant("notBefore"),
+                    f.instant("notAfter"), f.sOrNull("managedBy"));
+        }
+    };
+
+    /** {@code <dc>#managed-leaf#<service>/<accessor>}. */
+    public static final ItemCodec<ManagedLeaf> MANAGED_LEAF = new ItemCodec<>() {
+        @Override
+        public Map<String, Attr> encode(ManagedLeaf m) {
+            return Fields.body().s("service", m.service()).s("accessorId", m.accessorId()).s("serial", m.serial())
+                    .s("certPem", m.certPem()).map("key", wrapped(m.key())).s("signingKeyId", m.signingKeyId())
+                    .instant("notAfter", m.notAfter()).instant("rotateAfter", m.rotateAfter())
+                    .instant("reissueAt", m.reissueAt()).instant("lastUsedAt", m.lastUsedAt()).build();
+        }
+
+        @Override
+        public ManagedLeaf decode(ItemKey key, Map<String, Attr> body) {
+            Fields f = Fields.of(key, body);
+            Pems.many(f, f.s("certPem"), "certPem");
+            return new ManagedLeaf(f.s("service"), f.s("accessorId"), f.s("serial"), f.s("certPem"),
+                    wrapped(f.nested(f.map("key"))), f.s("signingKeyId"), f.instant("notAfter"), f.instant("rotateAfter"),
+                    f.instantOrNull("reissueAt"), f.instant("lastUsedAt"));
+        }
+    };
+
+    /** {@code <dc>#index#current}: the DC's change index. */
+    public static final ItemCodec<Long> CHANGE_INDEX = new ItemCodec<>() {
+        @Override
+        public Map<String, Attr> encode(Long index) {
+            return Fields.body().n("index", index).build();
+        }
+
+        @Override
+        public Long decode(ItemKey key, Map<String, Attr> body) {
+            long v = Fields.of(key, body).n("index");
+            if (v < 0) {
+                throw Fields.of(key, body).error("index must not be negative");
+            }
+            return v;
+        }
+    };
+
+    /** {@code <dc>#csr-bucket#<shard>}. */
+    public static final ItemCodec<TokenBucket> BUCKET = new ItemCodec<>() {
+        @Override
+        public Map<String, Attr> encode(TokenBucket b) {
+            return Fields.body().d("tokens", b.tokens()).instant("refilledAt", b.refilledAt()).build();
+        }
+
+        @Override
+        public TokenBucket decode(ItemKey key, Map<String, Attr> body) {
+            Fields f = Fields.of(key, body);
+            double tokens = f.d("tokens");
+            if (!Double.isFinite(tokens) || tokens < 0) {
+                throw f.error("tokens must be a finite non-negative number");
+            }
+            return new TokenBucket(tokens, f.instant("refilledAt"));
+        }
+    };
+
+    /** {@code <dc>#quarantine#<eventId>}. */
+    public static final ItemCodec<QuarantinedRecord> QUARANTINE = new ItemCodec<>() {
+        @Override
+        public Map<String, Attr> encode(QuarantinedRecord q) {
+            return Fields.body().s("table", q.table()).s("eventId", q.eventId()).s("sequenceNumber", q.sequenceNumber())
+                    .s("itemKey", q.itemKey()).s("reason", q.reason()).instant("quarantinedAt", q.quarantinedAt()).build();
+        }
+
+        @Override
+        public QuarantinedRecord decode(ItemKey key, Map<String, Attr> body) {
+            Fields f = Fields.of(key, body);
+            return new QuarantinedRecord(f.s("table"), f.s("eventId"), f.sOrNull("sequenceNumber"), f.sOrNull("itemKey"),
+                    f.s("reason"), f.instant("quarantinedAt"));
+        }
+    };
+
+    /** {@code <primary>#idempotency#<key>}, with a TTL. */
+    public static final ItemCodec<IdempotencyRecord> IDEMPOTENCY = new ItemCodec<>() {
+        @Override
+        public Map<String, Attr> encode(IdempotencyRecord r) {
+            return Fields.body().s("key", r.key()).s("requestSha256", r.requestSha256()).n("status", r.status())
+                    .s("responseBody", r.responseBody()).instant("createdAt", r.createdAt()).build();
+        }
+
+        @Override
+        public IdempotencyRecord decode(ItemKey key, Map<String, Attr> body) {
+            Fields f = Fields.of(key, body);
+            return new IdempotencyRecord(f.s("key"), f.s("requestSha256"), (int) f.n("status"), f.sOrNull("responseBody"),
+                    f.instant("createdAt"));
+        }
+    };
+}
