@@ -36,8 +36,8 @@ public final class IntentionTableCodecs {
                         .s("destinationName", i.destinationName()).s("sourceDatacenter", i.sourceDatacenter())
                         .s("destinationDatacenter", i.destinationDatacenter()).s("sourceType", i.sourceType())
                         .s("action", i.action()).s("permissions", i.permissions()).s("description", i.description())
-                        .map("meta", meta).n("precedence", i.precedence()).instant("createdAt", i.createdAt())
-                        .instant("updatedAt", i.updatedAt());
+                        .map("meta", meta).n("precedence", i.precedence()).instant("intentionCreatedAt", i.createdAt())
+                        .instant("intentionUpdatedAt", i.updatedAt());
             }
             return b.build();
         }
@@ -55,7 +55,7 @@ public final class IntentionTableCodecs {
             return IntentionItem.live(new Intention(id, f.s("sourceNs"), f.s("sourceName"), f.s("destinationNs"),
                     f.s("destinationName"), f.sOrNull("sourceDatacenter"), f.sOrNull("destinationDatacenter"),
                     f.s("sourceType"), f.sOrNull("action"), f.sOrNull("permissions"), f.sOrNull("description"), meta,
-                    (int) f.n("precedence"), f.instant("createdAt"), f.instant("updatedAt")));
+                    (int) f.n("precedence"), f.instant("intentionCreatedAt"), f.instant("intentionUpdatedAt")));
         }
     };
 
