@@ -58,23 +58,31 @@ public final class DynamoDbClients {
 
     /** As {@link #create(Region, Optional)}, with SDK interceptors (tests count requests with one). */
     public static DynamoDbClient create(Region region, Optional<URI> endpoint, List<ExecutionInterceptor> interceptors) {
+        return configure(DynamoDbClient.builder(), region, endpoint, interceptors)
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(CONNECT_TIMEOUT)
+                        .socketTimeout(SOCKET_TIMEOUT))
+                .build();
+    }
+
+    /**
+     * Everything but the HTTP client: region, endpoint and credentials, timeouts, retries,
+     * interceptors. Tests put a scripted HTTP client under the same configuration.
+     */
+    static DynamoDbClientBuilder configure(DynamoDbClientBuilder builder, Region region, Optional<URI> endpoint,
+            List<ExecutionInterceptor> interceptors) {
         Objects.requireNonNull(region, "region");
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                 .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
                 .apiCallTimeout(CALL_TIMEOUT)
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build());
         interceptors.forEach(override::addExecutionInterceptor);
-        DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .region(region)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(CONNECT_TIMEOUT)
-                        .socketTimeout(SOCKET_TIMEOUT))
-                .overrideConfiguration(override.build());
+        builder.region(region).overrideConfiguration(override.build());
         if (endpoint.isPresent()) {
             builder.endpointOverride(endpoint.get()).credentialsProvider(LOCAL_CREDENTIALS);
         } else {
             builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
         }
-        return builder.build();
+        return builder;
     }
 }
