@@ -178,7 +178,7 @@ class DynamoDbTableStoreTest {
 
     @Test
     void theExtraItemMeansMoreRemain() {
-        calls.answer(QueryResponse.builder().items(stored("a"), stored("b"), stored("c"))
+        calls.answer(QueryResponse.builder().items(List.of(stored("a"), stored("b"), stored("c")))
                 .lastEvaluatedKey(keyAttributes("c")).build());
 
         Page page = store.query("dc1", "widget", null, 2, false);
@@ -190,7 +190,7 @@ class DynamoDbTableStoreTest {
 
     @Test
     void aFullPageWithoutTheExtraItemIsTheLast() {
-        calls.answer(QueryResponse.builder().items(stored("a"), stored("b")).build());
+        calls.answer(QueryResponse.builder().items(List.of(stored("a"), stored("b"))).build());
 
         Page page = store.query("dc1", "widget", null, 2, false);
 
@@ -200,7 +200,7 @@ class DynamoDbTableStoreTest {
 
     @Test
     void aPageCutAtOneMegabyteContinuesAfterDynamoDbsLastEvaluatedKey() {
-        calls.answer(QueryResponse.builder().items(stored("a"), stored("b")).lastEvaluatedKey(keyAttributes("b")).build());
+        calls.answer(QueryResponse.builder().items(List.of(stored("a"), stored("b"))).lastEvaluatedKey(keyAttributes("b")).build());
 
         Page page = store.query("dc1", "widget", null, 1000, false);
 
