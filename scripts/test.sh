@@ -22,4 +22,27 @@ if ! command -v openssl >/dev/null 2>&1; then
   fi
 fi
 
+# dynalite: the DynamoDB-API server the DynamoDB adapter's tests run against (in memory, on a
+# free loopback port). Installed into .tools/ (git-ignored), pinned to one exact version; a
+# different installed version is replaced.
+DYNALITE_VERSION=4.0.0
+DYNALITE_DIR="$ROOT/.tools/node_modules/dynalite"
+installed_dynalite() {
+  [ -f "$DYNALITE_DIR/package.json" ] || return 0
+  node -p 'require(process.argv[1]).version' "$DYNALITE_DIR/package.json" 2>/dev/null || true
+}
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "test: node (20 or newer) and npm are required: the DynamoDB adapter's tests run against dynalite" >&2
+  exit 1
+fi
+if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+  echo "test: dynalite $DYNALITE_VERSION needs node 20 or newer (found $(node --version))" >&2
+  exit 1
+fi
+if [ "$(installed_dynalite)" != "$DYNALITE_VERSION" ]; then
+  echo "test: installing dynalite@$DYNALITE_VERSION into .tools/" >&2
+  mkdir -p "$ROOT/.tools"
+  npm install --prefix "$ROOT/.tools" --no-audit --no-fund "dynalite@$DYNALITE_VERSION" >&2
+fi
+
 exec ./mvnw -B -ntp verify "$@"
