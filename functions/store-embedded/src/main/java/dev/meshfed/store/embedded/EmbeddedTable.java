@@ -79,11 +79,16 @@ public final class EmbeddedTable implements TableStore {
     }
 
     @Override
-    public void put(StoredItem item, long expectedVersion) {
-        TableStore.requireGrowingVersion(item, expectedVersion);
-        if (ItemSize.of(item.toAttributes()) > ItemSize.MAX_ITEM_BYTES) {
-            throw new IllegalArgumentException("item " + item.key() + " exceeds DynamoDB's 400 KB item size");
+    public void put(StoredItem given, long expectedVersion) {
+        TableStore.requireGrowingVersion(given, expectedVersion);
+        if (ItemSize.of(given.toAttributes()) > ItemSize.MAX_ITEM_BYTES) {
+            throw new IllegalArgumentException("item " + given.key() + " exceeds DynamoDB's 400 KB item size");
         }
+        given.body().values().forEach(a -> refuseEmptySets(given.key(), a));
+        // the ttl attribute holds whole seconds, as in DynamoDB
+        StoredItem item = given.expiresAt() == null || given.expiresAt().getNano() == 0 ? given
+                : new StoredItem(given.key(), given.version(), given.updatedAt(),
+                        given.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), given.body());
         lock.lock();
         try {
             Slot s = slot(item.key());
@@ -193,6 +198,36 @@ public final class EmbeddedTable implements TableStore {
         }
     }
 
+    /** DynamoDB refuses empty string and number sets anywhere in an item. */
+    private static void refuseEmptySets(ItemKey key, dev.meshfed.core.store.Attr a) {
+        if ((a instanceof dev.meshfed.core.store.Attr.SS ss && ss.values().isEmpty())
+                || (a instanceof dev.meshfed.core.store.Attr.NS ns && ns.values().isEmpty())) {
+            throw new IllegalArgumentException("item " + key + " holds an empty set, which DynamoDB refuses");
+        }
+        if (a instanceof dev.meshfed.core.store.Attr.L l) {
+            l.values().forEach(v -> refuseEmptySets(key, v));
+        }
+        if (a instanceof dev.meshfed.core.store.Attr.M m) {
+            m.values().values().forEach(v -> refuseEmptySets(key, v));
+        }
+    }
+
+    /** DynamoDB orders string sort keys by their UTF-8 bytes, which is code point order. */
+    static final java.util.Comparator<String> UTF8_ORDER = (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    };
+
     private void commit(ItemKey key, StoredItem old, StoredItem next, WriteStamp stamp) {
         store(key, new Slot(next, stamp));
         emit(old, next);
@@ -220,7 +255,7 @@ public final class EmbeddedTable implements TableStore {
     }
 
     private void store(ItemKey key, Slot s) {
-        partitions.computeIfAbsent(key.partition(), k -> new TreeMap<>()).put(key.sort(), s);
+        partitions.computeIfAbsent(key.partition(), k -> new TreeMap<>(UTF8_ORDER)).put(key.sort(), s);
     }
 
     /** Every slot with its stamp, deletion markers included: what a new replica is seeded with. */
