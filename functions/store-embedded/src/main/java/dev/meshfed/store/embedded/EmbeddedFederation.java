@@ -13,13 +13,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import dev.meshfed.store.embedded.schedule.TickScheduler;
+import dev.meshfed.store.embedded.stream.StreamFeed;
+import dev.meshfed.store.embedded.stream.StreamSubscriber;
+import dev.meshfed.stream.events.StreamSource;
 
 /**
  * Several DCs' storage on one machine, behaving like AWS: per DC a replica of the CA and
  * intentions tables (global, replicated by a {@link GlobalTableReplicator} each) and a private
  * table (regional). It is the substrate of {@code meshfed dev} and of multi-DC tests, with the
- * controls both need: partition and heal a DC, replication delay, and {@link #settle()} to run
- * replication until nothing is due.
+ * controls both need: partition and heal a DC, replication delay, stream subscriptions (one
+ * {@link StreamFeed} per DC and global table, as one event source mapping per table), a
+ * {@link TickScheduler} on the same clock, and {@link #settle()} to run replication, feeds and
+ * due ticks until nothing more is due.
  */
 public final class EmbeddedFederation {
 
@@ -75,6 +83,8 @@ public final class EmbeddedFederation {
     private final GlobalTableReplicator caReplicator;
     private final GlobalTableReplicator intentionsReplicator;
     private final Set<String> partitioned = ConcurrentHashMap.newKeySet();
+    private final List<StreamFeed> feeds = new CopyOnWriteArrayList<>();
+    private final TickScheduler scheduler;
 
     /**
      * @param datacenters DC names, the primary among them
@@ -87,6 +97,7 @@ public final class EmbeddedFederation {
         this.primary = primary;
         this.caReplicator = new GlobalTableReplicator(Table.CA, clock);
         this.intentionsReplicator = new GlobalTableReplicator(Table.INTENTIONS, clock);
+        this.scheduler = new TickScheduler(clock);
         datacenters.forEach(this::addDatacenter);
     }
 
@@ -151,26 +162,92 @@ public final class EmbeddedFederation {
         return partitioned.contains(dc);
     }
 
+    /** The periodic triggers of every DC, on the federation's clock. */
+    public TickScheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Subscribes {@code subscriber} to the stream of {@code dc}'s replica of {@code table}: every
+     * change of that replica, local or replicated, becomes a stream record delivered to it.
+     *
+     * @param options adjusts the feed (batch size, retries, duplicate delivery, failure destination)
+     */
+    public StreamFeed subscribe(String dc, Table table, StreamSubscriber subscriber,
+            UnaryOperator<StreamFeed.Builder> options) {
+        Dc d = dc(dc);
+        StreamSource source = StreamSource.of("local-" + dc, "meshfed-" + table.name().toLowerCase(java.util.Locale.ROOT),
+                java.time.Instant.EPOCH);
+        StreamFeed feed = options.apply(StreamFeed.builder(table, dc, source, subscriber).clock(clock)).build();
+        d.table(table).addSink(feed);
+        feeds.add(feed);
+        return feed;
+    }
+
+    public List<StreamFeed> feeds() {
+        return List.copyOf(feeds);
+    }
+
     public void setReplicationDelay(Duration delay) {
         caReplicator.setDelay(delay);
         intentionsReplicator.setDelay(delay);
     }
 
     /**
-     * Delivers replication until nothing more is due now (each delivery can make more work due,
-     * e.g. a stream handler that writes); bounded so a feedback loop fails loudly.
+     * Delivers replication, stream records and due ticks until nothing more is due now (each step
+     * can make more work due, e.g. a stream handler that writes); bounded so that a feedback loop
+     * fails loudly instead of spinning.
      *
-     * @return how many changes were delivered
+     * @return how many replicated changes and stream records were delivered
      */
     public int settle() {
         int total = 0;
         for (int round = 0; round < 10_000; round++) {
+            scheduler.runDue();
             int n = caReplicator.deliverDue() + intentionsReplicator.deliverDue();
-            if (n == 0) {
+            boolean retried = false;
+            for (StreamFeed feed : feeds) {
+                long before = feed.status().invocations();
+                n += feed.deliverAvailable();
+                // a failed batch delivers nothing but is progress: its retry may be due at once
+                retried |= feed.status().invocations() > before;
+            }
+            if (n == 0 && !retried) {
                 return total;
             }
             total += n;
         }
-        throw new IllegalStateException("replication did not settle");
+        throw new IllegalStateException("the federation did not settle: replication or stream handlers keep making work");
     }
+
+    /** Starts background delivery for {@code meshfed dev}: replication, feeds and ticks on real time. */
+    public void startBackground(Duration pollInterval) {
+        feeds.forEach(StreamFeed::start);
+        scheduler.start(pollInterval);
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                caReplicator.deliverDue();
+                intentionsReplicator.deliverDue();
+                try {
+                    Thread.sleep(Math.max(1, pollInterval.toMillis()));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "meshfed-replicator");
+        t.setDaemon(true);
+        replicatorThread = t;
+        t.start();
+    }
+
+    /** Stops background delivery and every feed. */
+    public void close() {
+        if (replicatorThread != null) {
+            replicatorThread.interrupt();
+        }
+        feeds.forEach(StreamFeed::close);
+        scheduler.close();
+    }
+
+    private volatile Thread replicatorThread;
 }
