@@ -138,7 +138,7 @@ public final class EmbeddedTable implements TableStore {
             }
             Map<String, Slot> tail = startAfter == null ? p : p.tailMap(startAfter, false);
             List<StoredItem> items = new ArrayList<>();
-            int bytes = 0;
+            long bytes = 0;
             String last = null;
             boolean more = false;
             for (Map.Entry<String, Slot> e : tail.entrySet()) {
