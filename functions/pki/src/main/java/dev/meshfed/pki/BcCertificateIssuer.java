@@ -12,6 +12,9 @@ import java.security.SignatureException;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -44,24 +47,13 @@ public final class BcCertificateIssuer implements CertificateIssuer {
     @Override
     public byte[] sign(CertificateTemplate t, PrivateKey signingKey) {
         try {
-            X509v3CertificateBuilder b = new X509v3CertificateBuilder(
-                    X500Name.getInstance(t.issuer().getEncoded()), t.serial(),
-                    Date.from(t.notBefore()), Date.from(t.notAfter()),
-                    X500Name.getInstance(t.subject().getEncoded()),
+            X509v3CertificateBuilder b = new X509v3CertificateBuilder(name(t.issuer()), t.serial(),
+                    Date.from(t.notBefore()), Date.from(t.notAfter()), name(t.subject()),
                     SubjectPublicKeyInfo.getInstance(t.subjectPublicKey().getEncoded()));
-            b.addExtension(Extension.basicConstraints, true, t.ca()
-                    ? (t.pathLength() == null ? new BasicConstraints(true) : new BasicConstraints(t.pathLength()))
-                    : new BasicConstraints(false));
-            b.addExtension(Extension.keyUsage, true, new org.bouncycastle.asn1.x509.KeyUsage(keyUsageBits(t)));
+            b.addExtension(basicConstraints(t));
+            b.addExtension(keyUsage(keyUsageBits(t)));
             if (!t.extendedKeyUsage().isEmpty()) {
-                List<KeyPurposeId> purposes = new ArrayList<>(2);
-                // A fixed order keeps encodings stable: serverAuth, then clientAuth.
-                for (dev.meshfed.core.pki.ExtendedKeyUsage u : dev.meshfed.core.pki.ExtendedKeyUsage.values()) {
-                    if (t.extendedKeyUsage().contains(u)) {
-                        purposes.add(KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier(u.oid())));
-                    }
-                }
-                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes.toArray(new KeyPurposeId[0])));
+                b.addExtension(extendedKeyUsage(t));
             }
             b.addExtension(Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(t.subjectKeyId()));
             b.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(t.authorityKeyId()));
@@ -76,6 +68,58 @@ public final class BcCertificateIssuer implements CertificateIssuer {
             return b.build(new JcaSigner(providers, t.signatureAlgorithm().jcaName(), signingKey)).getEncoded();
         } catch (IOException e) {
             throw new IllegalStateException("certificate encoding failed", e);
+        }
+    }
+
+    // The same few names and extensions recur in every certificate a DC signs; encoding them once
+    // is a measurable share of the leaf signing path (docs/benchmarks.md).
+    private static final Map<X500Principal, X500Name> NAMES = new ConcurrentHashMap<>();
+    private static final Map<String, Extension> EXTENSIONS = new ConcurrentHashMap<>();
+    private static final int NAME_CACHE_LIMIT = 256;
+
+    private static X500Name name(X500Principal p) {
+        X500Name n = NAMES.get(p);
+        if (n == null) {
+            n = X500Name.getInstance(p.getEncoded());
+            if (NAMES.size() < NAME_CACHE_LIMIT) {
+                NAMES.put(p, n);
+            }
+        }
+        return n;
+    }
+
+    private static Extension basicConstraints(CertificateTemplate t) {
+        String k = "bc:" + t.ca() + ":" + t.pathLength();
+        return EXTENSIONS.computeIfAbsent(k, x -> encode(Extension.basicConstraints, true, t.ca()
+                ? (t.pathLength() == null ? new BasicConstraints(true) : new BasicConstraints(t.pathLength()))
+                : new BasicConstraints(false)));
+    }
+
+    private static Extension keyUsage(int bits) {
+        return EXTENSIONS.computeIfAbsent("ku:" + bits,
+                x -> encode(Extension.keyUsage, true, new org.bouncycastle.asn1.x509.KeyUsage(bits)));
+    }
+
+    private static Extension extendedKeyUsage(CertificateTemplate t) {
+        List<KeyPurposeId> purposes = new ArrayList<>(2);
+        StringBuilder k = new StringBuilder("eku");
+        // A fixed order keeps encodings stable: serverAuth, then clientAuth.
+        for (dev.meshfed.core.pki.ExtendedKeyUsage u : dev.meshfed.core.pki.ExtendedKeyUsage.values()) {
+            if (t.extendedKeyUsage().contains(u)) {
+                purposes.add(KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier(u.oid())));
+                k.append(':').append(u.name());
+            }
+        }
+        return EXTENSIONS.computeIfAbsent(k.toString(), x -> encode(Extension.extendedKeyUsage, false,
+                new ExtendedKeyUsage(purposes.toArray(new KeyPurposeId[0]))));
+    }
+
+    private static Extension encode(org.bouncycastle.asn1.ASN1ObjectIdentifier oid, boolean critical,
+            org.bouncycastle.asn1.ASN1Encodable value) {
+        try {
+            return new Extension(oid, critical, value.toASN1Primitive().getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER));
+        } catch (IOException e) {
+            throw new IllegalStateException("extension encoding failed", e);
         }
     }
 
@@ -101,7 +145,7 @@ public final class BcCertificateIssuer implements CertificateIssuer {
         JcaSigner(CryptoProviders providers, String jcaName, PrivateKey key) {
             this.algorithm = ALGORITHMS.find(jcaName);
             try {
-                this.signature = providers.signature(jcaName);
+                this.signature = providers.signer(jcaName);
                 this.signature.initSign(key);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("signer cannot use its key for " + jcaName + ": "

@@ -194,7 +194,7 @@ public final class BcCsrParser implements CsrParser {
             if (publicKey == null) {
                 try {
                     String alg = "ec".equals(keyInfo.algorithm()) ? "EC" : "RSA";
-                    publicKey = providers.keyFactory(alg).generatePublic(new X509EncodedKeySpec(spki.getEncoded()));
+                    publicKey = providers.cachedKeyFactory(alg).generatePublic(new X509EncodedKeySpec(spki.getEncoded()));
                 } catch (GeneralSecurityException | java.io.IOException e) {
                     throw new InvalidCsr(MALFORMED, NOT_PKCS10);
                 }
@@ -213,7 +213,7 @@ public final class BcCsrParser implements CsrParser {
                 return false;
             }
             try {
-                Signature s = providers.signature(signatureAlgorithm);
+                Signature s = providers.verifier(signatureAlgorithm);
                 s.initVerify(publicKey());
                 int[] info = firstElement(der);
                 s.update(der, info[0], info[1]);

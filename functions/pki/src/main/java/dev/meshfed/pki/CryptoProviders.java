@@ -137,6 +137,44 @@ public final class CryptoProviders {
         return provider == null ? Signature.getInstance(algorithm) : Signature.getInstance(algorithm, provider);
     }
 
+    /**
+     * A {@link Signature} for signing, reused by the calling thread (provider look-up costs about as
+     * much as building a certificate's extensions). The caller must finish with it (initSign ...
+     * sign) before asking again for the same algorithm on the same thread.
+     */
+    public Signature signer(String algorithm) throws GeneralSecurityException {
+        return cached(signers.get(), algorithm);
+    }
+
+    /** As {@link #signer}, a separate per-thread instance for verifying. */
+    public Signature verifier(String algorithm) throws GeneralSecurityException {
+        return cached(verifiers.get(), algorithm);
+    }
+
+    private Signature cached(java.util.Map<String, Signature> cache, String algorithm) throws GeneralSecurityException {
+        Signature s = cache.get(algorithm);
+        if (s == null) {
+            s = signature(algorithm);
+            cache.put(algorithm, s);
+        }
+        return s;
+    }
+
+    /** A {@link KeyFactory} reused by the calling thread. */
+    public KeyFactory cachedKeyFactory(String algorithm) throws GeneralSecurityException {
+        java.util.Map<String, KeyFactory> cache = keyFactories.get();
+        KeyFactory k = cache.get(algorithm);
+        if (k == null) {
+            k = keyFactory(algorithm);
+            cache.put(algorithm, k);
+        }
+        return k;
+    }
+
+    private final ThreadLocal<java.util.Map<String, Signature>> signers = ThreadLocal.withInitial(java.util.HashMap::new);
+    private final ThreadLocal<java.util.Map<String, Signature>> verifiers = ThreadLocal.withInitial(java.util.HashMap::new);
+    private final ThreadLocal<java.util.Map<String, KeyFactory>> keyFactories = ThreadLocal.withInitial(java.util.HashMap::new);
+
     public KeyPairGenerator keyPairGenerator(String algorithm) throws GeneralSecurityException {
         return provider == null ? KeyPairGenerator.getInstance(algorithm) : KeyPairGenerator.getInstance(algorithm, provider);
     }
