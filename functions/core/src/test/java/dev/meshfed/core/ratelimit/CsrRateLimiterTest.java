@@ -307,6 +307,8 @@ class CsrRateLimiterTest {
         }
         assertThat(table.writes(bucketKey(4))).isZero();
         assertThat(writes[0] + writes[1] + writes[2] + writes[3]).isEqualTo(granted);
+        // a steady load at the configured rate is almost never refused by an empty shard
+        assertThat(granted).isGreaterThanOrEqualTo(3_960);
     }
 
     @Test
