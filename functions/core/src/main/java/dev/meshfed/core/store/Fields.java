@@ -58,6 +58,14 @@ public final class Fields {
         throw error("attribute " + name + " must be a number");
     }
 
+    /** A number read exactly, as the decimal DynamoDB stored. */
+    public java.math.BigDecimal decimal(String name) {
+        if (body.get(name) instanceof Attr.N n) {
+            return new java.math.BigDecimal(n.value());
+        }
+        throw error("attribute " + name + " must be a number");
+    }
+
     public boolean bool(String name) {
         if (body.get(name) instanceof Attr.Bool b) {
             return b.value();
@@ -164,6 +172,14 @@ public final class Fields {
 
         public Builder d(String name, double v) {
             m.put(name, new Attr.N(Double.toString(v)));
+            return this;
+        }
+
+        /** An exact decimal, written as plain text (no exponent). */
+        public Builder decimal(String name, java.math.BigDecimal v) {
+            if (v != null) {
+                m.put(name, new Attr.N(v.toPlainString()));
+            }
             return this;
         }
 

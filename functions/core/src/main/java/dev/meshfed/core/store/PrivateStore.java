@@ -7,6 +7,7 @@ import dev.meshfed.core.forwarding.IdempotencyRecord;
 import dev.meshfed.core.intentions.IntentionItem;
 import dev.meshfed.core.leaf.LeafRecord;
 import dev.meshfed.core.leaf.ManagedLeaf;
+import dev.meshfed.core.ratelimit.CsrLease;
 import dev.meshfed.core.ratelimit.TokenBucket;
 import dev.meshfed.core.store.codec.IntentionTableCodecs;
 import dev.meshfed.core.store.codec.PrivateTableCodecs;
@@ -31,6 +32,8 @@ public final class PrivateStore {
     public static final String INTENTION_VIEW = "intention-view";
     public static final String INDEX = "index";
     public static final String CSR_BUCKET = "csr-bucket";
+    /** Slots of the CSR concurrency limit (used only when {@code CSRMaxPerSecond} is 0). */
+    public static final String CSR_LEASE = "csr-lease";
     public static final String QUARANTINE = "quarantine";
     public static final String IDEMPOTENCY = "idempotency";
     /** An inventory record outlives its leaf by this much, then DynamoDB's TTL removes it. */
@@ -49,6 +52,7 @@ public final class PrivateStore {
     private final Items<IntentionItem> view;
     private final Items<Long> index;
     private final Items<TokenBucket> buckets;
+    private final Items<CsrLease> leases;
     private final Items<QuarantinedRecord> quarantine;
     private final Items<IdempotencyRecord> idempotency;
 
@@ -62,6 +66,7 @@ public final class PrivateStore {
         this.view = new Items<>(this.table, INTENTION_VIEW, IntentionTableCodecs.INTENTION, clock);
         this.index = new Items<>(this.table, INDEX, PrivateTableCodecs.CHANGE_INDEX, clock);
         this.buckets = new Items<>(this.table, CSR_BUCKET, PrivateTableCodecs.BUCKET, clock);
+        this.leases = new Items<>(this.table, CSR_LEASE, PrivateTableCodecs.LEASE, clock);
         this.quarantine = new Items<>(this.table, QUARANTINE, PrivateTableCodecs.QUARANTINE, clock);
         this.idempotency = new Items<>(this.table, IDEMPOTENCY, PrivateTableCodecs.IDEMPOTENCY, clock);
     }
@@ -157,12 +162,37 @@ public final class PrivateStore {
         throw new Conflict("change index of " + dc + " is too contended");
     }
 
+    /** One shard of the DC's CSR token bucket, read consistently; empty before its first write. */
     public Optional<Versioned<TokenBucket>> bucket(int shard) {
         return buckets.get(dc, Integer.toString(shard), true);
     }
 
+    /**
+     * Writes a shard of the CSR token bucket if its version is still {@code expectedVersion} (0: it
+     * must not exist yet).
+     *
+     * @return the new version
+     * @throws dev.meshfed.core.error.Conflict when another writer changed the shard first
+     */
     public long putBucket(int shard, TokenBucket bucket, long expectedVersion) {
         return buckets.put(dc, Integer.toString(shard), bucket, expectedVersion, null);
+    }
+
+    /** Every slot of the CSR concurrency limit ever used, read consistently, in id order. */
+    public List<Versioned<CsrLease>> csrLeases() {
+        return leases.list(dc, true);
+    }
+
+    /**
+     * Writes slot {@code slot} of the CSR concurrency limit if its version is still
+     * {@code expectedVersion} (0: the slot was never used). Slots are never deleted, so versions only
+     * grow and a stale writer always conflicts.
+     *
+     * @return the new version
+     * @throws dev.meshfed.core.error.Conflict when another writer changed the slot first
+     */
+    public long putCsrLease(int slot, CsrLease lease, long expectedVersion) {
+        return leases.put(dc, Integer.toString(slot), lease, expectedVersion, null);
     }
 
     /** Quarantines a poison record; a second quarantine of the same event is a no-op. */

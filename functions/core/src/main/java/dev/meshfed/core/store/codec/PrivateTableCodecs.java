@@ -5,12 +5,15 @@ import dev.meshfed.core.custody.WrappedKey;
 import dev.meshfed.core.forwarding.IdempotencyRecord;
 import dev.meshfed.core.leaf.LeafRecord;
 import dev.meshfed.core.leaf.ManagedLeaf;
+import dev.meshfed.core.ratelimit.CsrLease;
 import dev.meshfed.core.ratelimit.TokenBucket;
 import dev.meshfed.core.store.Attr;
 import dev.meshfed.core.store.Fields;
 import dev.meshfed.core.store.ItemCodec;
 import dev.meshfed.core.store.ItemKey;
 import dev.meshfed.core.stream.QuarantinedRecord;
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Map;
 
 /** Item codecs of the private table (regional). Private keys appear here only wrapped by key custody. */
@@ -109,21 +112,41 @@ public final class PrivateTableCodecs {
         }
     };
 
-    /** {@code <dc>#csr-bucket#<shard>}. */
+    /** {@code <dc>#csr-bucket#<shard>}: one shard of the CSR token bucket, tokens as an exact decimal. */
     public static final ItemCodec<TokenBucket> BUCKET = new ItemCodec<>() {
         @Override
         public Map<String, Attr> encode(TokenBucket b) {
-            return Fields.body().d("tokens", b.tokens()).instant("refilledAt", b.refilledAt()).build();
+            return Fields.body().decimal("tokens", b.tokens()).instant("refilledAt", b.refilledAt()).build();
         }
 
         @Override
         public TokenBucket decode(ItemKey key, Map<String, Attr> body) {
             Fields f = Fields.of(key, body);
-            double tokens = f.d("tokens");
-            if (!Double.isFinite(tokens) || tokens < 0) {
-                throw f.error("tokens must be a finite non-negative number");
+            BigDecimal tokens = f.decimal("tokens");
+            if (tokens.signum() < 0) {
+                throw f.error("tokens must not be negative");
             }
             return new TokenBucket(tokens, f.instant("refilledAt"));
+        }
+    };
+
+    /** {@code <dc>#csr-lease#<slot>}: one slot of the CSR concurrency limit. */
+    public static final ItemCodec<CsrLease> LEASE = new ItemCodec<>() {
+        @Override
+        public Map<String, Attr> encode(CsrLease l) {
+            return Fields.body().instant("acquiredAt", l.acquiredAt()).instant("expiresAt", l.expiresAt())
+                    .instant("releasedAt", l.releasedAt()).build();
+        }
+
+        @Override
+        public CsrLease decode(ItemKey key, Map<String, Attr> body) {
+            Fields f = Fields.of(key, body);
+            Instant acquired = f.instant("acquiredAt");
+            Instant expires = f.instant("expiresAt");
+            if (expires.isBefore(acquired)) {
+                throw f.error("expiresAt must not be before acquiredAt");
+            }
+            return new CsrLease(acquired, expires, f.instantOrNull("releasedAt"));
         }
     };
 
