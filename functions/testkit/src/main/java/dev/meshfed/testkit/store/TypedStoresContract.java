@@ -227,6 +227,18 @@ public abstract class TypedStoresContract {
     }
 
     @Test
+    void rateLimitBucketsKeepExactTokensAndLeasesRoundTrip() {
+        var bucket = new dev.meshfed.core.ratelimit.TokenBucket(new java.math.BigDecimal("25.123456789012345678"), clock.instant());
+        dc2Private.putBucket(3, bucket, 0);
+        assertEquals(0, bucket.tokens().compareTo(dc2Private.bucket(3).orElseThrow().value().tokens()));
+        assertEquals(bucket.refilledAt(), dc2Private.bucket(3).orElseThrow().value().refilledAt());
+        var lease = new dev.meshfed.core.ratelimit.CsrLease(clock.instant(), clock.instant().plusSeconds(30), null);
+        dc2Private.putCsrLease(0, lease, 0);
+        assertEquals(List.of(lease), dc2Private.csrLeases().stream().map(v -> v.value()).toList());
+        assertThrows(Conflict.class, () -> dc2Private.putCsrLease(0, lease, 0));
+    }
+
+    @Test
     void changeIndexBumpsAreNeverLostUnderContention() throws Exception {
         Set<Long> seen = ConcurrentHashMap.newKeySet();
         race(6, () -> {
