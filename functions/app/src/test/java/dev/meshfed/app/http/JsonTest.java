@@ -59,6 +59,18 @@ class JsonTest {
     }
 
     @Test
+    void readsAMapWhoseValuesTakeAnyJsonTypeForWeaklyDecodedBodies() {
+        Map<?, ?> body = Json.read(bytes("{\"Provider\":\"consul\",\"Config\":{\"LeafCertTTL\":\"72h\",\"PrivateKeyBits\":\"256\","
+                + "\"RotationPeriod\":1.5,\"IntermediateCertTTL\":8760,\"Flag\":true,\"List\":[1,\"a\"]}}"), Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) body.get("Config");
+        assertThat(config).containsEntry("PrivateKeyBits", "256").containsEntry("IntermediateCertTTL", 8760)
+                .containsEntry("RotationPeriod", 1.5).containsEntry("Flag", true);
+        assertThatThrownBy(() -> Json.read(bytes("{\"Config\":{\"a\":1,\"a\":2}}"), Map.class))
+                .isInstanceOf(InvalidInput.class).hasMessage("invalid JSON body: duplicate field \"a\"");
+    }
+
+    @Test
     void readsARequestBody() {
         HttpRequest r = HttpRequest.builder("POST", "/v1/connect/ca/sign").body("{\"CSR\":\"pem\"}").build();
         assertThat(Json.read(r, Sign.class)).isEqualTo(new Sign("pem"));
