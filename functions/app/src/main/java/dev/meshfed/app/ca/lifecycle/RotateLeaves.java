@@ -1,0 +1,166 @@
+package dev.meshfed.app.ca.lifecycle;
+
+import dev.meshfed.core.bundle.TrustBundle;
+import dev.meshfed.core.ca.CsrResult;
+import dev.meshfed.core.ca.SignerRecord;
+import dev.meshfed.core.config.CaConfig;
+import dev.meshfed.core.custody.KeyCustody;
+import dev.meshfed.core.identity.Datacenter;
+import dev.meshfed.core.pki.CertificateIssuer;
+import dev.meshfed.core.pki.CertificateProfiles;
+import dev.meshfed.core.pki.CsrBuilder;
+import dev.meshfed.core.pki.CsrParser;
+import dev.meshfed.core.pki.IntermediateCsrRequest;
+import dev.meshfed.core.pki.KeyPairFactory;
+import dev.meshfed.core.store.CaStore;
+import dev.meshfed.core.store.ItemKey;
+import dev.meshfed.core.store.PrivateStore;
+import dev.meshfed.core.store.Versioned;
+import dev.meshfed.stream.events.DecodedChange;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The {@code rotate-leaves} function of one DC (architecture.md flows 1 to 3, certificates.md
+ * expiry guards), for both of its triggers: {@link #onRecord} for a record of this DC's CA-table
+ * stream, {@link #tick} for the per-minute schedule.
+ *
+ * <p>In the primary: bootstrap exactly once, its own intermediate, answers to secondaries'
+ * intermediate CSR requests (re-scanned hourly). In a secondary: the enrolment key, a signed CSR
+ * request when it has no signer for the active root or its intermediate is past half-life,
+ * activation of the answer, re-drive of a request with no usable answer after
+ * {@link #REDRIVE_AFTER}. Handlers never trust a record's image: they re-read the items and write
+ * conditionally on the versions read, so duplicates, reordering and concurrent instances are safe.
+ *
+ * <p>A step that fails for a transient reason throws; the stream deployable reports the record as
+ * failed (retried) and a tick simply runs again a minute later.
+ */
+public final class RotateLeaves {
+    /** A request with no usable answer is re-written (and re-scanned by the primary) this long after it was made. */
+    public static final Duration REDRIVE_AFTER = Duration.ofHours(1);
+    /** The tick's interval. */
+    public static final Duration TICK_INTERVAL = Duration.ofMinutes(1);
+
+    private final Deps d;
+    private final boolean primary;
+    private final PrimaryCa primaryCa;
+    private final SecondaryJoin secondary;
+    private volatile Instant lastScan;
+
+    /**
+     * @param config the DC's CA configuration (callers pass one that falls back to
+     *     {@link CaConfig#defaults()} when none is stored; see {@link #storedConfig})
+     */
+    public RotateLeaves(String dc, String primaryDc, CaStore ca, PrivateStore privateStore, KeyCustody custody,
+            CertificateIssuer issuer, KeyPairFactory keys, CsrParser csrParser, CsrBuilder csrBuilder,
+            CertificateProfiles profiles, Clock clock, Supplier<CaConfig> config) {
+        if (!ca.localDc().equals(dc) || !ca.primaryDc().equals(primaryDc)) {
+            throw new IllegalArgumentException("the CA store of " + ca.localDc() + " is not the one of " + dc);
+        }
+        this.d = new Deps(new Datacenter(dc), primaryDc, ca, privateStore, new KeyVault(dc, privateStore, custody),
+                issuer, keys, csrParser, csrBuilder, profiles, clock, config);
+        this.primary = dc.equals(primaryDc);
+        this.primaryCa = primary ? new PrimaryCa(d) : null;
+        this.secondary = primary ? null : new SecondaryJoin(d, custody);
+    }
+
+    /** The DC's stored CA configuration, or the defaults while none is stored. */
+    public static Supplier<CaConfig> storedConfig(CaStore ca) {
+        return () -> ca.caConfig(ca.localDc(), true).map(Versioned::value).orElseGet(CaConfig::defaults);
+    }
+
+    public boolean isPrimary() {
+        return primary;
+    }
+
+    /** The per-minute run: every step, each one a no-op when nothing is due. */
+    public void tick() {
+        if (primary) {
+            TrustBundle bundle = primaryCa.bootstrapIfNeeded().value();
+            primaryCa.ensureOwnIntermediate(bundle);
+            Instant now = d.clock().instant();
+            Instant last = lastScan;
+            if (last == null || !now.isBefore(last.plus(REDRIVE_AFTER))) {
+                primaryCa.answerAll();
+                lastScan = now;
+            }
+        } else {
+            secondary.reconcile();
+        }
+    }
+
+    /**
+     * Bootstrap at once (a bootstrap request recorded by {@code ca-admin}), without waiting for the
+     * tick; in a secondary, the same as a tick.
+     */
+    public void requestBootstrap() {
+        if (primary) {
+            primaryCa.ensureOwnIntermediate(primaryCa.bootstrapIfNeeded().value());
+        } else {
+            secondary.reconcile();
+        }
+    }
+
+    /**
+     * One record of this DC's CA-table stream. Only the record's key is used: what it names is
+     * re-read.
+     */
+    public void onRecord(DecodedChange change) {
+        ItemKey key = change.key();
+        if (primary) {
+            switch (key.kind()) {
+                case CaStore.BUNDLE -> {
+                    d.ca().bundle(true).ifPresent(b -> primaryCa.ensureOwnIntermediate(b.value()));
+                    primaryCa.answerAll();
+                }
+                case CaStore.CSR_REQUEST -> primaryCa.answer(key.owner());
+                case CaStore.MEMBERSHIP -> primaryCa.answerAll();
+                default -> {
+                    // signer, configuration, results: nothing for the primary to do here
+                }
+            }
+        } else {
+            switch (key.kind()) {
+                case CaStore.BUNDLE -> {
+                    // the bundle copy is something this DC's roots reads show (flow 9)
+                    d.privateStore().bumpChangeIndex();
+                    secondary.reconcile();
+                }
+                case CaStore.CSR_RESULT -> {
+                    if (key.id().equals(d.name())) {
+                        secondary.reconcile();
+                    }
+                }
+                default -> {
+                    // other DCs' items and this DC's own writes need nothing
+                }
+            }
+        }
+    }
+
+    /** The enrolment public key (PEM) an operator registers in the primary's membership; made once. Secondaries only. */
+    public String enrolmentPublicKeyPem() {
+        if (primary) {
+            throw new IllegalStateException("the primary has no enrolment key");
+        }
+        return secondary.enrolmentKey().publicKeyPem();
+    }
+
+    /** Where this DC's signer stands, read from the CA table. */
+    public SignerStatus status() {
+        Optional<SignerRecord> signer = d.ca().signer(d.name(), true).map(Versioned::value);
+        Optional<IntermediateCsrRequest> request = d.ca().csrRequest(d.name(), true).map(Versioned::value)
+                .filter(r -> signer.map(SignerRecord::pendingKeyId).isPresent());
+        Optional<CsrResult> answer = request.flatMap(r -> d.ca().csrResult(d.name(), true).map(Versioned::value)
+                .filter(res -> r.requestedAt().equals(res.answersRequestedAt())));
+        return new SignerStatus(signer.map(SignerRecord::state).orElse(null),
+                signer.map(SignerRecord::chain).map(c -> c.signingKeyId()).orElse(null),
+                signer.map(SignerRecord::pendingKeyId).orElse(null),
+                request.map(IntermediateCsrRequest::requestedAt).orElse(null),
+                request.map(IntermediateCsrRequest::reason).orElse(null),
+                answer.map(CsrResult::refusal).orElse(null));
+    }
+}
