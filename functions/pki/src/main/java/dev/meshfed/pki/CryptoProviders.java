@@ -191,10 +191,19 @@ public final class CryptoProviders {
         if (provider == null) {
             return key;
         }
+        // Decoded from PKCS#8, not translateKey: ACCP 2.4 marks a translated key as ephemeral, and
+        // the next initSign of the (per-thread, reused) Signature with another key destroys it, so
+        // a signer cached for later calls would fail with "Key has been destroyed".
+        byte[] pkcs8 = "PKCS#8".equals(key.getFormat()) ? key.getEncoded() : null;
+        if (pkcs8 == null) {
+            return key;
+        }
         try {
-            return (PrivateKey) keyFactory(key.getAlgorithm()).translateKey(key);
+            return keyFactory(key.getAlgorithm()).generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pkcs8));
         } catch (GeneralSecurityException e) {
             return key;
+        } finally {
+            java.util.Arrays.fill(pkcs8, (byte) 0);
         }
     }
 }

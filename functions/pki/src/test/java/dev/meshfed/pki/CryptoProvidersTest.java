@@ -73,4 +73,45 @@ class CryptoProvidersTest {
         assertThat(r.ok()).as(r.output()).isTrue();
         assertThat(List.of(leaf.getSigAlgName())).containsExactly("SHA384withECDSA");
     }
+
+    @ParameterizedTest
+    @EnumSource(CryptoProviders.Preference.class)
+    void an_imported_key_keeps_signing_after_the_thread_signer_was_used_with_another_key(CryptoProviders.Preference p)
+            throws Exception {
+        if (p == CryptoProviders.Preference.ACCP && !accpLoads()) {
+            return;
+        }
+        CryptoProviders providers = CryptoProviders.of(p);
+        java.security.KeyPairGenerator jdk = java.security.KeyPairGenerator.getInstance("EC");
+        jdk.initialize(256);
+        java.security.KeyPair cached = jdk.generateKeyPair();
+        java.security.KeyPair other = jdk.generateKeyPair();
+        java.security.PrivateKey imported = providers.importPrivateKey(cached.getPrivate());
+        byte[] data = {1, 2, 3};
+        for (int round = 0; round < 3; round++) {
+            for (java.security.PrivateKey k : List.of(imported, other.getPrivate())) {
+                java.security.Signature s = providers.signer("SHA256withECDSA");
+                s.initSign(k);
+                s.update(data);
+                s.sign();
+            }
+        }
+        java.security.Signature s = providers.signer("SHA256withECDSA");
+        s.initSign(imported);
+        s.update(data);
+        byte[] sig = s.sign();
+        java.security.Signature v = java.security.Signature.getInstance("SHA256withECDSA");
+        v.initVerify(cached.getPublic());
+        v.update(data);
+        assertThat(v.verify(sig)).isTrue();
+    }
+
+    private static boolean accpLoads() {
+        try {
+            CryptoProviders.loadAccp();
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.meshfed.core.pki;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * The leaf signing core: check a CSR in order, decide the leaf's fields, sign, and append the
@@ -25,7 +26,19 @@ public final class LeafSigningCore {
      */
     public SignedLeaf sign(String csrPem, LeafCsrValidator.Policy policy, LeafSigningGates gates, LeafSigner signer,
             Instant now, Duration leafTtl) {
+        return sign(csrPem, policy, gates, () -> signer, now, leafTtl);
+    }
+
+    /**
+     * As {@link #sign(String, LeafCsrValidator.Policy, LeafSigningGates, LeafSigner, Instant, Duration)},
+     * with the signer asked for only after every check passed (check 9, {@link LeafSigningGates#requireSigner},
+     * included): the {@code sign-csr} function resolves its signer in that gate, so a DC without a valid
+     * signer answers with the earlier checks' errors first and never needs a placeholder signer.
+     */
+    public SignedLeaf sign(String csrPem, LeafCsrValidator.Policy policy, LeafSigningGates gates,
+            Supplier<LeafSigner> signerAfterChecks, Instant now, Duration leafTtl) {
         LeafCsrValidator.Approved ok = validator.validate(csrPem, policy, gates);
+        LeafSigner signer = signerAfterChecks.get();
         CertificateTemplate t = profiles.leaf(ok.identity(), ok.publicKey(), ok.dnsNames(), ok.ipAddresses(),
                 signer.certificate(), now, leafTtl);
         byte[] der = issuer.sign(t, signer.key());
