@@ -57,7 +57,7 @@ class RotateLeavesFederationTest {
         Instant now = f.harness.clock().instant();
         assertThat(Pkix.valid(List.of(bundle.active().certificate()), List.of(), intermediate, now)).isTrue();
         assertThat(f.dc("dc1").privateStore().signerKey(chain.signingKeyId())).isPresent();
-        assertThat(new ActiveSigner(f.dc("dc1").caStore(), "dc1").validSignerAt(now)).isPresent();
+        assertThat(new SignerValidity(f.dc("dc1").caStore(), "dc1").validSignerAt(now)).isPresent();
         long index = f.dc("dc1").privateStore().changeIndex();
         assertThat(index).isGreaterThanOrEqualTo(2);
 
@@ -109,7 +109,7 @@ class RotateLeavesFederationTest {
         LifecycleFederation f = new LifecycleFederation("dc1", "dc2");
         f.start("dc1");
         RotateLeaves dc2 = f.start("dc2");
-        assertThat(new ActiveSigner(f.dc("dc2").caStore(), "dc2").validSignerAt(f.harness.clock().instant())).isEmpty();
+        assertThat(new SignerValidity(f.dc("dc2").caStore(), "dc2").validSignerAt(f.harness.clock().instant())).isEmpty();
         f.register("dc2", dc2.enrolmentPublicKeyPem());
         f.harness.settle();
 
@@ -128,7 +128,7 @@ class RotateLeavesFederationTest {
         assertThat(f.dc("dc2").privateStore().signerKey(chain.signingKeyId())).isPresent();
         assertThat(f.dc("dc1").caStore().csrRequest("dc2", true).orElseThrow().value().reason())
                 .isEqualTo(IntermediateCsrRequest.Reason.JOIN);
-        assertThat(new ActiveSigner(f.dc("dc2").caStore(), "dc2").validSignerAt(now)).isPresent();
+        assertThat(new SignerValidity(f.dc("dc2").caStore(), "dc2").validSignerAt(now)).isPresent();
         assertThat(f.dc("dc2").privateStore().changeIndex()).isGreaterThanOrEqualTo(2);
         assertThat(dc2.status().refusal()).isNull();
         // the enrolment key is made once
@@ -276,7 +276,7 @@ class RotateLeavesFederationTest {
         f.harness.settle();
         X509Certificate first1 = f.chain("dc1").signer();
         X509Certificate first2 = f.chain("dc2").signer();
-        ActiveSigner active2 = new ActiveSigner(f.dc("dc2").caStore(), "dc2");
+        SignerValidity active2 = new SignerValidity(f.dc("dc2").caStore(), "dc2");
         assertThat(active2.validSignerAt(first2.getNotBefore().toInstant().minusSeconds(1))).isEmpty();
         assertThat(active2.validSignerAt(first2.getNotAfter().toInstant().plusSeconds(1))).isEmpty();
 
@@ -310,7 +310,7 @@ class RotateLeavesFederationTest {
         f.harness.settle();
         f.harness.advance(Duration.ofHours(4400)); // renewals on both sides
         int before = f.custody.get("dc1").unwraps().size();
-        new ActiveSigner(f.dc("dc1").caStore(), "dc1").validSignerAt(f.harness.clock().instant());
+        new SignerValidity(f.dc("dc1").caStore(), "dc1").validSignerAt(f.harness.clock().instant());
 
         List<RecordingCustody.Unwrap> rootUnwraps = f.custody.get("dc1").unwraps(KeyPurpose.ROOT);
         assertThat(rootUnwraps).hasSizeGreaterThanOrEqualTo(3) // primary intermediate, dc2 join, renewals

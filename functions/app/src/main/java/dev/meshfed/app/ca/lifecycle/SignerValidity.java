@@ -16,11 +16,11 @@ import java.util.Optional;
  * never signs (certificates.md, Expiry guards). During a re-key the previous intermediate stays
  * the answer until the new one is activated.
  */
-public final class ActiveSigner {
+public final class SignerValidity {
     private final CaStore ca;
     private final String dc;
 
-    public ActiveSigner(CaStore ca, String dc) {
+    public SignerValidity(CaStore ca, String dc) {
         this.ca = ca;
         this.dc = dc;
     }
