@@ -26,8 +26,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -48,7 +51,7 @@ import org.openjdk.jmh.annotations.State;
  * DC policy, and a pool of distinct EC P-256 CSRs that the benchmarks cycle through.
  *
  * <p>The CSRs are made with Bouncy Castle's PKCS#10 builder and the JDK's SunEC keys, whatever
- * provider is measured, so every provider gets byte-identical kinds of input. Each carries one
+ * provider is measured, so every provider gets the same kind of input. Each carries one
  * URI SAN, {@code spiffe://<td>/ns/default/dc/dc1/svc/web-N}, as a sidecar's request does.
  */
 @State(Scope.Thread)
@@ -125,7 +128,7 @@ public class LeafSigningFixture {
             PKCS10CertificationRequest csr = csr(csrKeyGen.generateKeyPair(), i);
             csrPems[i] = Pem.encode(Pem.CERTIFICATE_REQUEST, csr.getEncoded());
             approved[i] = validator.validate(csrPems[i], policy, LeafSigningGates.OPEN);
-            csrInfo[i] = csr.toASN1Structure().getCertificationRequestInfo().getEncoded("DER");
+            csrInfo[i] = csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER);
             csrSignature[i] = csr.getSignature();
             csrKeys[i] = approved[i].publicKey();
         }
@@ -133,7 +136,7 @@ public class LeafSigningFixture {
         rawSigner = providers.signature("SHA256withECDSA");
         rawSigner.initSign(signer.key());
         SignedLeaf sample = core.sign(csrPems[0], policy, LeafSigningGates.OPEN, signer, now, LEAF_TTL);
-        tbsSample = org.bouncycastle.asn1.x509.Certificate.getInstance(sample.der()).getTBSCertificate().getEncoded("DER");
+        tbsSample = Certificate.getInstance(sample.der()).getTBSCertificate().getEncoded(ASN1Encoding.DER);
 
         selfCheck(sample, intermediate);
         // One line per fork, so the results show which classes really did the work.
@@ -166,7 +169,7 @@ public class LeafSigningFixture {
         ExtensionsGenerator ext = new ExtensionsGenerator();
         ext.addExtension(Extension.subjectAlternativeName, false,
                 new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uri)));
-        return new JcaPKCS10CertificationRequestBuilder(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), key.getPublic())
+        return new JcaPKCS10CertificationRequestBuilder(new X500Name(new RDN[0]), key.getPublic())
                 .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider("SunEC").build(key.getPrivate()));
     }
