@@ -62,7 +62,7 @@ public class LeafSigningPartsBenchmark {
     @Benchmark
     public String d_buildAndSign(LeafSigningFixture f) {
         LeafCsrValidator.Approved ok = f.approved[f.next()];
-        CertificateTemplate t = f.profiles.leaf(ok.identity(), ok.publicKey(), ok.dnsNames(), ok.ipAddresses(),
+        CertificateTemplate t = f.profiles.leaf(ok.identity(), ok.publicKey(), ok.publicKeyInfo(), ok.dnsNames(), ok.ipAddresses(),
                 f.signer.certificate(), f.now, LeafSigningFixture.LEAF_TTL);
         byte[] der = f.issuer.sign(t, f.signer.key());
         return Pem.encode(Pem.CERTIFICATE, der) + f.signer.chainPem();

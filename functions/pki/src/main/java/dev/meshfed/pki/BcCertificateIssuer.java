@@ -3,18 +3,24 @@ package dev.meshfed.pki;
 import dev.meshfed.core.pki.CertificateIssuer;
 import dev.meshfed.core.pki.CertificateTemplate;
 import dev.meshfed.core.pki.KeyUsage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -27,6 +33,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
@@ -37,6 +44,9 @@ import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
  */
 public final class BcCertificateIssuer implements CertificateIssuer {
     private static final DefaultSignatureAlgorithmIdentifierFinder ALGORITHMS = new DefaultSignatureAlgorithmIdentifierFinder();
+    private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter GENERALIZED_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private final CryptoProviders providers;
 
@@ -48,8 +58,8 @@ public final class BcCertificateIssuer implements CertificateIssuer {
     public byte[] sign(CertificateTemplate t, PrivateKey signingKey) {
         try {
             X509v3CertificateBuilder b = new X509v3CertificateBuilder(name(t.issuer()), t.serial(),
-                    Date.from(t.notBefore()), Date.from(t.notAfter()), name(t.subject()),
-                    SubjectPublicKeyInfo.getInstance(t.subjectPublicKey().getEncoded()));
+                    time(t.notBefore()), time(t.notAfter()), name(t.subject()),
+                    SubjectPublicKeyInfo.getInstance(t.subjectPublicKeyInfo()));
             b.addExtension(basicConstraints(t));
             b.addExtension(keyUsage(keyUsageBits(t)));
             if (!t.extendedKeyUsage().isEmpty()) {
@@ -65,7 +75,11 @@ public final class BcCertificateIssuer implements CertificateIssuer {
                 b.addExtension(Extension.subjectAlternativeName, t.sanCritical(),
                         new GeneralNames(names.toArray(new GeneralName[0])));
             }
-            return b.build(new JcaSigner(providers, t.signatureAlgorithm().jcaName(), signingKey)).getEncoded();
+            JcaSigner signer = new JcaSigner(providers, t.signatureAlgorithm().jcaName(), signingKey);
+            byte[] signature = b.build(signer).getSignature();
+            // The TBS bytes were encoded once, for the signature: wrap those instead of encoding
+            // the whole certificate a second time through the holder.
+            return certificateDer(signer.tbs(), signer.getAlgorithmIdentifier().getEncoded(ASN1Encoding.DER), signature);
         } catch (IOException e) {
             throw new IllegalStateException("certificate encoding failed", e);
         }
@@ -123,6 +137,54 @@ public final class BcCertificateIssuer implements CertificateIssuer {
         }
     }
 
+    /**
+     * An X.509 time as RFC 5280 wants it: UTCTime through 2049, GeneralizedTime from 2050 (the
+     * choice Bouncy Castle's {@code Time(Date)} makes), built from its DER bytes because that
+     * constructor formats and re-parses through two new {@code SimpleDateFormat}s per call.
+     */
+    static Time time(Instant t) throws IOException {
+        int year = t.atZone(ZoneOffset.UTC).getYear();
+        boolean utc = year >= 1950 && year <= 2049;
+        byte[] text = (utc ? UTC_TIME : GENERALIZED_TIME).format(t).getBytes(StandardCharsets.US_ASCII);
+        byte[] der = new byte[2 + text.length];
+        der[0] = (byte) (utc ? 0x17 : 0x18);
+        der[1] = (byte) text.length;
+        System.arraycopy(text, 0, der, 2, text.length);
+        return Time.getInstance(ASN1Primitive.fromByteArray(der));
+    }
+
+    /** Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }. */
+    static byte[] certificateDer(byte[] tbs, byte[] algorithm, byte[] signature) {
+        int bitString = 1 + signature.length;
+        int body = tbs.length + algorithm.length + 1 + lengthOctets(bitString) + bitString;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1 + lengthOctets(body) + body);
+        out.write(0x30);
+        writeLength(out, body);
+        out.writeBytes(tbs);
+        out.writeBytes(algorithm);
+        out.write(0x03);
+        writeLength(out, bitString);
+        out.write(0);
+        out.writeBytes(signature);
+        return out.toByteArray();
+    }
+
+    private static int lengthOctets(int length) {
+        return length < 0x80 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : 4;
+    }
+
+    private static void writeLength(ByteArrayOutputStream out, int length) {
+        int n = lengthOctets(length) - 1;
+        if (n == 0) {
+            out.write(length);
+            return;
+        }
+        out.write(0x80 | n);
+        for (int i = n - 1; i >= 0; i--) {
+            out.write(length >>> (8 * i));
+        }
+    }
+
     private static int keyUsageBits(CertificateTemplate t) {
         int bits = 0;
         for (KeyUsage u : t.keyUsage()) {
@@ -135,12 +197,14 @@ public final class BcCertificateIssuer implements CertificateIssuer {
 
     /**
      * A content signer over a plain {@link Signature} from the chosen provider: Bouncy Castle
-     * builds the TBS bytes, the provider signs them.
+     * writes the TBS bytes into a buffer (many small writes), the provider signs them in one
+     * update, and the issuer reuses the buffer to wrap the certificate.
      */
     static final class JcaSigner implements ContentSigner {
         private final AlgorithmIdentifier algorithm;
         private final Signature signature;
-        private final OutputStream out;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        private byte[] tbs;
 
         JcaSigner(CryptoProviders providers, String jcaName, PrivateKey key) {
             this.algorithm = ALGORITHMS.find(jcaName);
@@ -151,21 +215,11 @@ public final class BcCertificateIssuer implements CertificateIssuer {
                 throw new IllegalStateException("signer cannot use its key for " + jcaName + ": "
                         + e.getClass().getSimpleName());
             }
-            this.out = new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
+        }
 
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    try {
-                        signature.update(b, off, len);
-                    } catch (SignatureException e) {
-                        throw new IOException("signature update failed");
-                    }
-                }
-            };
+        /** The TBSCertificate DER that Bouncy Castle wrote and {@link #getSignature()} signed. */
+        byte[] tbs() {
+            return tbs;
         }
 
         @Override
@@ -181,6 +235,8 @@ public final class BcCertificateIssuer implements CertificateIssuer {
         @Override
         public byte[] getSignature() {
             try {
+                tbs = out.toByteArray();
+                signature.update(tbs);
                 return signature.sign();
             } catch (SignatureException e) {
                 throw new IllegalStateException("signing failed");

@@ -56,7 +56,8 @@ public final class CertificateProfiles {
         X500Principal subject = cn("pri-" + randomBase36(8) + ".consul.ca." + clusterId.shortId() + ".consul");
         byte[] keyId = KeyIds.keyId(rootKey);
         Validity v = Lifetimes.root(seconds(now), rootTtl);
-        return new CertificateTemplate(serials.nextCa(), subject, subject, rootKey, v.notBefore(), v.notAfter(),
+        return new CertificateTemplate(serials.nextCa(), subject, subject, rootKey, rootKey.getEncoded(), v.notBefore(),
+                v.notAfter(),
                 true, null, CA_USAGE, Set.of(), List.of(clusterId.trustDomain().signingId().uri()), List.of(),
                 List.of(), false, keyId, keyId, SignatureAlgorithm.forSigner(rootKey));
     }
@@ -70,7 +71,7 @@ public final class CertificateProfiles {
             X509Certificate root, Instant now, Duration intermediateTtl) {
         Validity v = Lifetimes.issued(seconds(now), intermediateTtl, validity(root));
         return new CertificateTemplate(serials.nextCa(), cn(dc.name() + ".ca." + clusterId.shortId() + ".consul"),
-                root.getSubjectX500Principal(), intermediateKey, v.notBefore(), v.notAfter(),
+                root.getSubjectX500Principal(), intermediateKey, intermediateKey.getEncoded(), v.notBefore(), v.notAfter(),
                 true, 0, CA_USAGE, Set.of(), List.of(clusterId.trustDomain().signingId().uri()), List.of(), List.of(),
                 false, KeyIds.keyId(intermediateKey), Certificates.subjectKeyId(root),
                 SignatureAlgorithm.forSigner(root.getPublicKey()));
@@ -87,7 +88,8 @@ public final class CertificateProfiles {
         Validity v = Lifetimes.crossSigned(seconds(now), validity(oldRoot));
         List<String> uris = uriSans(newRoot);
         return new CertificateTemplate(serials.nextCa(), newRoot.getSubjectX500Principal(),
-                oldRoot.getSubjectX500Principal(), newRoot.getPublicKey(), v.notBefore(), v.notAfter(), true, null,
+                oldRoot.getSubjectX500Principal(), newRoot.getPublicKey(), newRoot.getPublicKey().getEncoded(),
+                v.notBefore(), v.notAfter(), true, null,
                 CA_USAGE, Set.of(), uris, List.of(), List.of(), false, Certificates.subjectKeyId(newRoot),
                 Certificates.subjectKeyId(oldRoot), SignatureAlgorithm.forSigner(oldRoot.getPublicKey()));
     }
@@ -100,10 +102,16 @@ public final class CertificateProfiles {
      */
     public CertificateTemplate leaf(SpiffeId id, PublicKey leafKey, List<String> dnsSans, List<byte[]> ipSans,
             X509Certificate signer, Instant now, Duration leafTtl) {
+        return leaf(id, leafKey, leafKey.getEncoded(), dnsSans, ipSans, signer, now, leafTtl);
+    }
+
+    /** {@link #leaf}, with the key's SubjectPublicKeyInfo DER already at hand (from the CSR: no re-encoding). */
+    public CertificateTemplate leaf(SpiffeId id, PublicKey leafKey, byte[] leafKeyInfo, List<String> dnsSans,
+            List<byte[]> ipSans, X509Certificate signer, Instant now, Duration leafTtl) {
         Validity v = Lifetimes.issued(seconds(now), leafTtl, validity(signer));
-        return new CertificateTemplate(serials.nextLeaf(), EMPTY, signer.getSubjectX500Principal(), leafKey,
+        return new CertificateTemplate(serials.nextLeaf(), EMPTY, signer.getSubjectX500Principal(), leafKey, leafKeyInfo,
                 v.notBefore(), v.notAfter(), false, null, LEAF_USAGE, LEAF_EKU, List.of(id.uri()),
-                dnsSans, ipSans, true, KeyIds.keyId(leafKey), Certificates.subjectKeyId(signer),
+                dnsSans, ipSans, true, KeyIds.keyId(leafKeyInfo), Certificates.subjectKeyId(signer),
                 SignatureAlgorithm.forSigner(signer.getPublicKey()));
     }
 

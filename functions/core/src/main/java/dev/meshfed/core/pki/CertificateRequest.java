@@ -12,6 +12,14 @@ public interface CertificateRequest {
     /** The request's public key, usable with any JCA provider. */
     PublicKey publicKey();
 
+    /**
+     * The key's DER SubjectPublicKeyInfo, byte for byte what {@code publicKey().getEncoded()}
+     * returns (and, like {@link #publicKey()}, only for a key the provider accepts). Adapters
+     * answer from the request's own bytes when those are already in that form, so the signing
+     * path need not have the provider encode the key again.
+     */
+    byte[] publicKeyInfo();
+
     /** What kind of key it is (algorithm, size, curve). */
     PublicKeyInfo keyInfo();
 

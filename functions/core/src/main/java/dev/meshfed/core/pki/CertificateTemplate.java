@@ -11,6 +11,7 @@ import javax.security.auth.x500.X500Principal;
  * Every field of one certificate, decided before anything is encoded. Made only by
  * {@link CertificateProfiles}; encoded and signed by a {@link CertificateIssuer}.
  *
+ * @param subjectPublicKeyInfo {@code subjectPublicKey}'s DER SubjectPublicKeyInfo
  * @param pathLength for CA certificates, the basic constraints path length, or null for none
  * @param sanCritical the subjectAltName extension is critical (required when the subject is empty)
  * @param authorityKeyId the issuer's key identifier (the certificate's own for a self-signed root)
@@ -20,6 +21,7 @@ public record CertificateTemplate(
         X500Principal subject,
         X500Principal issuer,
         PublicKey subjectPublicKey,
+        byte[] subjectPublicKeyInfo,
         Instant notBefore,
         Instant notAfter,
         boolean ca,

@@ -56,7 +56,8 @@ public final class LeafCsrValidator {
     }
 
     /** A request that passed every check: what the leaf profile needs. */
-    public record Approved(SpiffeId identity, PublicKey publicKey, List<String> dnsNames, List<byte[]> ipAddresses) {
+    public record Approved(SpiffeId identity, PublicKey publicKey, byte[] publicKeyInfo, List<String> dnsNames,
+            List<byte[]> ipAddresses) {
     }
 
     private final CsrParser parser;
@@ -145,7 +146,7 @@ public final class LeafCsrValidator {
         // 8. rate limit, 9. signer
         gates.acquireRateLimit();
         gates.requireSigner();
-        return new Approved(id, csr.publicKey(), csr.dnsNames(), csr.ipAddresses());
+        return new Approved(id, csr.publicKey(), csr.publicKeyInfo(), csr.dnsNames(), csr.ipAddresses());
     }
 
     /**

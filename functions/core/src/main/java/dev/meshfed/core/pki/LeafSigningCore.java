@@ -39,7 +39,8 @@ public final class LeafSigningCore {
             Supplier<LeafSigner> signerAfterChecks, Instant now, Duration leafTtl) {
         LeafCsrValidator.Approved ok = validator.validate(csrPem, policy, gates);
         LeafSigner signer = signerAfterChecks.get();
-        CertificateTemplate t = profiles.leaf(ok.identity(), ok.publicKey(), ok.dnsNames(), ok.ipAddresses(),
+        CertificateTemplate t = profiles.leaf(ok.identity(), ok.publicKey(), ok.publicKeyInfo(), ok.dnsNames(),
+                ok.ipAddresses(),
                 signer.certificate(), now, leafTtl);
         byte[] der = issuer.sign(t, signer.key());
         String pem = Pem.encode(Pem.CERTIFICATE, der) + signer.chainPem();
