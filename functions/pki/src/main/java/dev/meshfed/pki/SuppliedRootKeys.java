@@ -1,20 +1,24 @@
 package dev.meshfed.pki;
 
 import dev.meshfed.core.error.InvalidInput;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 
 /**
  * Reads the private key of a root supplied through {@code PUT /v1/connect/ca/configuration}
@@ -54,7 +58,7 @@ public final class SuppliedRootKeys {
     public static PrivateKey matchingKey(String privateKeyPem, X509Certificate root) {
         PrivateKey key = read(privateKeyPem);
         String algorithm = switch (key.getAlgorithm()) {
-            case "EC", "ECDSA" -> "SHA256withECDSA";
+            case "EC" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
             default -> throw new InvalidInput(UNREADABLE_KEY);
         };
@@ -78,22 +82,44 @@ public final class SuppliedRootKeys {
         return key;
     }
 
+    /**
+     * The key as a JDK key of algorithm {@code EC} or {@code RSA} (what key custody wraps): BC only
+     * unpacks the PEM into PKCS#8, the JDK's key factory builds the key.
+     */
     private static PrivateKey read(String pem) {
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
             Object o = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            if (o instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
+            PrivateKeyInfo info = o instanceof PEMKeyPair pair ? fromKeyPair(pair)
+                    : o instanceof PrivateKeyInfo i ? i : null;
+            if (info == null) {
+                throw new InvalidInput(UNREADABLE_KEY);
             }
-            if (o instanceof PrivateKeyInfo info) {
-                return converter.getPrivateKey(info);
+            ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
+            String algorithm = X9ObjectIdentifiers.id_ecPublicKey.equals(oid) ? "EC"
+                    : PKCSObjectIdentifiers.rsaEncryption.equals(oid) ? "RSA" : null;
+            if (algorithm == null) {
+                throw new InvalidInput(UNREADABLE_KEY);
             }
-            throw new InvalidInput(UNREADABLE_KEY);
-        } catch (IOException | RuntimeException e) {
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
             if (e instanceof InvalidInput invalid) {
                 throw invalid;
             }
             throw new InvalidInput(UNREADABLE_KEY);
         }
+    }
+
+    /**
+     * A traditional key's PKCS#8 form. A SEC 1 {@code EC PRIVATE KEY} may leave its curve out (the
+     * field is optional); the curve is then taken from the public key the block carries, without
+     * which the JDK cannot build the key.
+     */
+    private static PrivateKeyInfo fromKeyPair(PEMKeyPair pair) throws IOException {
+        PrivateKeyInfo info = pair.getPrivateKeyInfo();
+        if (X9ObjectIdentifiers.id_ecPublicKey.equals(info.getPrivateKeyAlgorithm().getAlgorithm())
+                && info.getPrivateKeyAlgorithm().getParameters() == null && pair.getPublicKeyInfo() != null) {
+            return new PrivateKeyInfo(pair.getPublicKeyInfo().getAlgorithm(), info.parsePrivateKey());
+        }
+        return info;
     }
 }

@@ -148,9 +148,13 @@ public final class CaAdmin implements HttpFunction {
         Optional<Versioned<CaConfig>> item = caStore.caConfig(caStore.localDc(), true);
         CaConfig current = item.map(Versioned::value).orElseGet(CaConfig::defaults);
         long version = item.map(Versioned::version).orElse(0L);
-        crossDcTtlRule(current, proposed);
         ConfigChange change = ConfigChange.classify(primary ? DatacenterRole.PRIMARY : DatacenterRole.SECONDARY,
                 current, proposed);
+        if (change.kind() == ConfigChange.Kind.NO_CHANGE) {
+            // An identical PUT stays a no-op even if other DCs' TTLs have moved since it was stored.
+            return HttpResponse.empty(200);
+        }
+        crossDcTtlRule(current, change.effective());
         if (!decoded.ignoredKeys().isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "ca config keys ignored dc=" + caStore.localDc() + " keys="
                     + decoded.ignoredKeys());
