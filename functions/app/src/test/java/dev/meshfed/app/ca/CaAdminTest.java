@@ -174,6 +174,10 @@ class CaAdminTest {
         HttpResponse r = put(dcs.adminHandler("dc2"), CONFIG, body("{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":384}"));
         assertThat(r.status()).isEqualTo(200);
         assertThat(stored("dc2").orElseThrow().value().privateKeyBits()).isEqualTo(384);
+        dcs.federation.settle();
+        // the primary sees the secondary's new key type in its replica (rotate-leaves reads it for the next key)
+        assertThat(dcs.federation.dc("dc1").caStore().caConfig("dc2", false).orElseThrow().value().privateKeyBits())
+                .isEqualTo(384);
     }
 
     @Test
@@ -202,6 +206,30 @@ class CaAdminTest {
                 Duration.ofHours(101), "dc1", Duration.ofHours(300)), MeshfedException.class).getMessage();
         assertThat(r.body()).isEqualTo(expected);
         assertThat(put(dcs.adminHandler("dc2"), CONFIG, body("{\"LeafCertTTL\":\"100h\"}")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anIdenticalPutStaysANoOpAfterAMemberMovedPastTheRule() throws Exception {
+        var dc1 = dcs.adminHandler("dc1");
+        assertThat(put(dc1, CONFIG, body("{\"IntermediateCertTTL\":\"300h\"}")).status()).isEqualTo(200);
+        assertThat(put(dc1, DATACENTERS, members(List.of("dc2"))).status()).isEqualTo(200);
+        // dc2 stored a long leaf TTL before the rule applied to it (written directly, as an old version would)
+        dcs.federation.dc("dc2").caStore().putCaConfig(
+                CaConfig.defaults().toBuilder().leafCertTtl(Duration.ofHours(200)).build(), 0);
+        dcs.federation.settle();
+        long version = stored("dc1").orElseThrow().version();
+        assertThat(put(dc1, CONFIG, body("{\"IntermediateCertTTL\":\"300h\"}")).status()).isEqualTo(200);
+        assertThat(stored("dc1").orElseThrow().version()).isEqualTo(version);
+        HttpResponse grow = put(dc1, CONFIG, body("{\"IntermediateCertTTL\":\"400h\"}"));
+        assertThat(grow.status()).isEqualTo(400);
+        assertThat(grow.body()).contains("dc2 has LeafCertTTL 200h0m0s, so at least 600h0m0s");
+    }
+
+    @Test
+    void routesOfCaAdminNotBuiltYetAnswer501() {
+        HttpResponse r = dcs.adminHandler("dc1").handle(HttpRequest.builder("POST", "/v1/connect/ca/rotate").build());
+        assertThat(r.status()).isEqualTo(501);
+        assertThat(r.body()).isEqualTo(CaAdmin.NOT_BUILT);
     }
 
     @Test
