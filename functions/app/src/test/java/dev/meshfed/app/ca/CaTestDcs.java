@@ -123,6 +123,34 @@ final class CaTestDcs {
                 new ErrorMapper());
     }
 
+    /** The {@code ca-admin} function of {@code dc}, its signer status read by a real {@code rotate-leaves}. */
+    CaAdmin caAdmin(String dc) {
+        var d = federation.dc(dc);
+        return caAdmin(dc, d.caStore());
+    }
+
+    /** {@link #caAdmin(String)} over a given CA store (a test's wrapped one). */
+    CaAdmin caAdmin(String dc, dev.meshfed.core.store.CaStore caStore) {
+        var d = federation.dc(dc);
+        var rotateLeaves = new dev.meshfed.app.ca.lifecycle.RotateLeaves(dc, "dc1", caStore, d.privateStore(), custody,
+                ISSUER, KEYS, PARSER, new dev.meshfed.pki.BcCsrBuilder(PROVIDERS),
+                new dev.meshfed.core.pki.CertificateProfiles(new SecureRandom()), clock,
+                dev.meshfed.app.ca.lifecycle.RotateLeaves.storedConfig(caStore));
+        return new CaAdmin(caStore, d.privateStore(), custody, authorizer, rotateLeaves::status, clock);
+    }
+
+    /** A handler with all three HTTP functions of {@code dc}. */
+    CaFunctionsHandler adminHandler(String dc) {
+        return new CaFunctionsHandler(RouteTable.deployed(),
+                Map.of(FunctionName.FETCH_ROOTS, fetchRoots(dc), FunctionName.SIGN_CSR, signCsr(dc, activeSigner(dc)),
+                        FunctionName.CA_ADMIN, caAdmin(dc)),
+                new ErrorMapper());
+    }
+
+    static HttpResponse put(CaFunctionsHandler h, String path, String body) {
+        return h.handle(HttpRequest.builder("PUT", path).body(body).build());
+    }
+
     static HttpResponse get(CaFunctionsHandler h, String path, String query) {
         return h.handle(HttpRequest.builder("GET", path).rawQueryString(query).build());
     }

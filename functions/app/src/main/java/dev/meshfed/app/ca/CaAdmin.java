@@ -1,0 +1,349 @@
+package dev.meshfed.app.ca;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.meshfed.app.auth.Authorizer;
+import dev.meshfed.app.ca.lifecycle.EnrolmentKeys;
+import dev.meshfed.app.ca.lifecycle.SignerStatus;
+import dev.meshfed.app.http.ConsulHeaders;
+import dev.meshfed.app.http.HttpFunction;
+import dev.meshfed.app.http.HttpRequest;
+import dev.meshfed.app.http.HttpResponse;
+import dev.meshfed.app.http.Json;
+import dev.meshfed.app.http.RouteMatch;
+import dev.meshfed.app.http.Tokens;
+import dev.meshfed.core.bundle.DcChain;
+import dev.meshfed.core.ca.Membership;
+import dev.meshfed.core.ca.SignerRecord;
+import dev.meshfed.core.config.CaConfig;
+import dev.meshfed.core.config.CaConfigDecoder;
+import dev.meshfed.core.config.CaConfigRequest;
+import dev.meshfed.core.config.CaConfigValidator;
+import dev.meshfed.core.config.ConfigChange;
+import dev.meshfed.core.config.CrossDcTtlRule;
+import dev.meshfed.core.config.GoDuration;
+import dev.meshfed.core.config.SuppliedPrivateKey;
+import dev.meshfed.core.config.SuppliedRoot;
+import dev.meshfed.core.custody.KeyContext;
+import dev.meshfed.core.custody.KeyCustody;
+import dev.meshfed.core.custody.KeyPurpose;
+import dev.meshfed.core.error.Conflict;
+import dev.meshfed.core.error.InvalidInput;
+import dev.meshfed.core.error.NotFound;
+import dev.meshfed.core.error.NotReady;
+import dev.meshfed.core.identity.Datacenter;
+import dev.meshfed.core.identity.DatacenterRole;
+import dev.meshfed.core.identity.KeyIds;
+import dev.meshfed.core.store.CaStore;
+import dev.meshfed.core.store.PrivateStore;
+import dev.meshfed.core.store.Versioned;
+import dev.meshfed.pki.SuppliedRootKeys;
+
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The {@code ca-admin} function's operator endpoints (api.md "CA" and "Operator"):
+ * <ul>
+ *   <li>{@code PUT /v1/connect/ca/configuration} (operator:write): weak decoding, validation, the
+ *       cross-DC TTL rule, then {@link ConfigChange#classify}: no change is a no-op; a
+ *       configuration-only change is a conditional write of this DC's {@code ca-config} item and a
+ *       change index bump; a new root in the primary answers 501 until the rotation work lands
+ *       (a supplied root's key is still staged, wrapped, in the private table); a new intermediate
+ *       in a secondary stores the configuration for {@code rotate-leaves}.</li>
+ *   <li>{@code GET|PUT /v1/operator/federation/datacenters}: the membership, primary only, never
+ *       forwarded; a secondary answers 400 (the request can never succeed there, so no 503 invites
+ *       a retry).</li>
+ *   <li>{@code GET /v1/operator/federation/enrolment} (operator:read): a secondary's enrolment
+ *       public key, in the membership entry's shape; 404 in the primary.</li>
+ *   <li>{@code GET /v1/operator/replication} (operator:read): the signer part; {@code Bundle} and
+ *       {@code Intentions} are empty objects until replication status is recorded.</li>
+ * </ul>
+ * Every write is conditional on the version read, so a concurrent writer loses with 409. A supplied
+ * private key goes to key custody only: never into a CA-table item, a log line or a response.
+ */
+public final class CaAdmin implements HttpFunction {
+
+    public static final String CONFIGURATION = FetchRoots.CONFIGURATION;
+    public static final String DATACENTERS = "/v1/operator/federation/datacenters";
+    public static final String ENROLMENT = "/v1/operator/federation/enrolment";
+    public static final String REPLICATION = "/v1/operator/replication";
+
+    /** The 501 text of a change that needs a new root in the primary. */
+    public static final String ROOT_ROTATION_NOT_YET =
+            "this change needs a new root; root rotation arrives with the rotation work, nothing was stored";
+    /** The 400 text of a supplied root in a secondary. */
+    public static final String ROOT_IN_SECONDARY =
+            "RootCert and PrivateKey can be supplied only in the primary datacenter: a secondary's intermediate"
+                    + " is always signed by the primary's root";
+    /** The 501 text of a {@code ca-admin} route that is not built yet (rotation, ACLs). */
+    public static final String NOT_BUILT = "this endpoint is not implemented yet";
+    /** Retry-After for an enrolment key that rotate-leaves has not made yet. */
+    public static final Duration ENROLMENT_RETRY_AFTER = Duration.ofMinutes(1);
+
+    private static final System.Logger LOG = System.getLogger(CaAdmin.class.getName());
+
+    private final CaStore caStore;
+    private final PrivateStore privateStore;
+    private final KeyCustody custody;
+    private final Authorizer authorizer;
+    private final Supplier<SignerStatus> signerStatus;
+    private final Clock clock;
+    private final boolean primary;
+
+    /**
+     * @param signerStatus this DC's signer status, in production {@code rotateLeaves::status}
+     */
+    public CaAdmin(CaStore caStore, PrivateStore privateStore, KeyCustody custody, Authorizer authorizer,
+            Supplier<SignerStatus> signerStatus, Clock clock) {
+        this.caStore = Objects.requireNonNull(caStore, "caStore");
+        this.privateStore = Objects.requireNonNull(privateStore, "privateStore");
+        this.custody = Objects.requireNonNull(custody, "custody");
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        this.signerStatus = Objects.requireNonNull(signerStatus, "signerStatus");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.primary = caStore.localDc().equals(caStore.primaryDc());
+    }
+
+    @Override
+    public HttpResponse handle(HttpRequest request, RouteMatch.Found match) {
+        String method = request.method();
+        return switch (match.route().template()) {
+            case CONFIGURATION -> putConfiguration(request);
+            case DATACENTERS -> "PUT".equals(method) ? putDatacenters(request) : getDatacenters(request);
+            case ENROLMENT -> enrolment(request);
+            case REPLICATION -> replication(request);
+            default -> HttpResponse.text(501, NOT_BUILT);
+        };
+    }
+
+    // ---- CA configuration -------------------------------------------------------------------
+
+    /** Configuration PUT: decode, validate, classify, then at most one conditional write. */
+    HttpResponse putConfiguration(HttpRequest request) {
+        authorizer.operatorWrite(Tokens.extract(request));
+        @SuppressWarnings("unchecked")
+        Map<String, ?> body = Json.read(request, Map.class);
+        CaConfigRequest decoded = CaConfigDecoder.decodeRequest(body);
+        CaConfig proposed = decoded.config();
+        CaConfigValidator.validate(proposed);
+        if (!primary && proposed.suppliedRoot().isPresent()) {
+            throw new InvalidInput(ROOT_IN_SECONDARY);
+        }
+        Optional<Versioned<CaConfig>> item = caStore.caConfig(caStore.localDc(), true);
+        CaConfig current = item.map(Versioned::value).orElseGet(CaConfig::defaults);
+        long version = item.map(Versioned::version).orElse(0L);
+        ConfigChange change = ConfigChange.classify(primary ? DatacenterRole.PRIMARY : DatacenterRole.SECONDARY,
+                current, proposed);
+        if (change.kind() == ConfigChange.Kind.NO_CHANGE) {
+            // An identical PUT stays a no-op even if other DCs' TTLs have moved since it was stored.
+            return HttpResponse.empty(200);
+        }
+        crossDcTtlRule(current, change.effective());
+        if (!decoded.ignoredKeys().isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "ca config keys ignored dc=" + caStore.localDc() + " keys="
+                    + decoded.ignoredKeys());
+        }
+        return switch (change.kind()) {
+            case NO_CHANGE -> HttpResponse.empty(200);
+            case CONFIG_ONLY, NEW_INTERMEDIATE -> store(change, version);
+            case NEW_ROOT -> newRoot(change, decoded);
+        };
+    }
+
+    /**
+     * The cross-DC TTL rule. Primary: against every member's stored {@code LeafCertTTL} (the
+     * default for a member that has stored none). Secondary: against the primary's replicated
+     * {@code IntermediateCertTTL}.
+     */
+    private void crossDcTtlRule(CaConfig current, CaConfig proposed) {
+        if (primary) {
+            Map<String, Duration> leaves = new LinkedHashMap<>();
+            for (Membership.Member m : caStore.membership(true).map(Versioned::value)
+                    .map(Membership::members).orElse(List.of())) {
+                leaves.put(m.datacenter(), caStore.caConfig(m.datacenter(), false).map(Versioned::value)
+                        .orElseGet(CaConfig::defaults).leafCertTtl());
+            }
+            CrossDcTtlRule.checkPrimary(caStore.primaryDc(), proposed, leaves);
+        } else {
+            CaConfig primaryConfig = caStore.caConfig(caStore.primaryDc(), false).map(Versioned::value)
+                    .orElseGet(CaConfig::defaults);
+            CrossDcTtlRule.checkSecondary(caStore.localDc(), current.leafCertTtl(), proposed.leafCertTtl(),
+                    caStore.primaryDc(), primaryConfig.intermediateCertTtl());
+        }
+    }
+
+    /**
+     * Stores the effective configuration on the version read. For {@code NEW_INTERMEDIATE} the
+     * stored key type is what {@code rotate-leaves} generates its next intermediate key with; it
+     * does not yet start a re-key on its own when only the key type changed (it re-keys at
+     * renewal or root change), which the rotation work adds.
+     */
+    private HttpResponse store(ConfigChange change, long version) {
+        caStore.putCaConfig(change.effective(), version);
+        privateStore.bumpChangeIndex();
+        LOG.log(System.Logger.Level.INFO, "ca config stored dc=" + caStore.localDc() + " kind=" + change.kind()
+                + " reason=\"" + change.reason() + "\"");
+        return HttpResponse.empty(200);
+    }
+
+    /**
+     * A new root in the primary: 501 until rotation lands, nothing in the CA table. A supplied root
+     * key is checked against its certificate and staged wrapped (ROOT purpose) in the private table
+     * under its key ID, so the rotation work finds it; staging the same key again is a no-op.
+     */
+    private HttpResponse newRoot(ConfigChange change, CaConfigRequest decoded) {
+        Optional<SuppliedRoot> root = change.effective().suppliedRoot();
+        Optional<SuppliedPrivateKey> key = decoded.suppliedPrivateKey();
+        if (root.isPresent() && key.isPresent()) {
+            X509Certificate certificate = SuppliedRootKeys.certificate(root.get().rootCertPem());
+            PrivateKey privateKey = SuppliedRootKeys.matchingKey(key.get().pem(), certificate);
+            String keyId = KeyIds.keyIdHex(certificate.getPublicKey());
+            if (privateStore.signerKey(keyId).isEmpty()) {
+                try {
+                    privateStore.putSignerKey(keyId,
+                            custody.wrap(privateKey, new KeyContext(caStore.localDc(), keyId, KeyPurpose.ROOT)));
+                } catch (Conflict alreadyStaged) {
+                    // a concurrent request staged the same key first
+                }
+            }
+            LOG.log(System.Logger.Level.INFO, "supplied root key staged dc=" + caStore.localDc() + " keyId=" + keyId
+                    + " sha256=" + root.get().sha256());
+        }
+        return HttpResponse.text(501, ROOT_ROTATION_NOT_YET);
+    }
+
+    // ---- membership ----------------------------------------------------------------------------
+
+    HttpResponse getDatacenters(HttpRequest request) {
+        authorizer.operatorRead(Tokens.extract(request));
+        requirePrimary();
+        long index = privateStore.changeIndex();
+        List<MemberJson> out = caStore.membership(true).map(Versioned::value).map(Membership::members)
+                .orElse(List.of()).stream().map(m -> new MemberJson(m.datacenter(), m.enrolmentKeyPem())).toList();
+        return ConsulHeaders.jsonRead(Json.write(out), index, Duration.ZERO);
+    }
+
+    /** Membership PUT: the whole list, validated, written on the version read. */
+    HttpResponse putDatacenters(HttpRequest request) {
+        authorizer.operatorWrite(Tokens.extract(request));
+        requirePrimary();
+        MemberJson[] body = Json.read(request, MemberJson[].class);
+        Membership membership = validMembership(body);
+        long version = caStore.membership(true).map(Versioned::version).orElse(0L);
+        caStore.putMembership(membership, version);
+        privateStore.bumpChangeIndex();
+        LOG.log(System.Logger.Level.INFO, "membership stored dc=" + caStore.localDc() + " members="
+                + membership.members().stream().map(Membership.Member::datacenter).toList());
+        return HttpResponse.empty(200);
+    }
+
+    /** Names valid and unique, not the primary; each key one EC P-256 {@code PUBLIC KEY} block. */
+    Membership validMembership(MemberJson[] body) {
+        List<Membership.Member> members = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < body.length; i++) {
+            MemberJson m = body[i];
+            if (m == null) {
+                throw new InvalidInput("invalid membership entry " + i + ": expected an object, not null");
+            }
+            String name = new Datacenter(m.name()).name();
+            if (name.equals(caStore.primaryDc())) {
+                throw new InvalidInput("invalid membership entry " + i + ": " + name
+                        + " is the primary datacenter and cannot be a member");
+            }
+            if (!seen.add(name)) {
+                throw new InvalidInput("invalid membership entry " + i + ": datacenter " + name + " is listed twice");
+            }
+            if (!isP256(EnrolmentKeys.parse(m.enrolmentKey()))) {
+                throw new InvalidInput("invalid EnrolmentKey for " + name
+                        + ": must be one PEM PUBLIC KEY block of an EC P-256 key");
+            }
+            members.add(new Membership.Member(name, m.enrolmentKey()));
+        }
+        return new Membership(members);
+    }
+
+    private static boolean isP256(Optional<PublicKey> key) {
+        return key.filter(ECPublicKey.class::isInstance).map(ECPublicKey.class::cast)
+                .filter(k -> k.getParams().getCurve().getField().getFieldSize() == 256
+                        && k.getParams().getOrder().bitLength() == 256
+                        && k.getParams().getCurve().getA().toString(16)
+                                .equals("ffffffff00000001000000000000000000000000fffffffffffffffffffffffc"))
+                .isPresent();
+    }
+
+    private void requirePrimary() {
+        if (!primary) {
+            throw new InvalidInput("the membership is kept only in the primary datacenter " + caStore.primaryDc()
+                    + " and is never forwarded: send this request to the primary's API");
+        }
+    }
+
+    // ---- enrolment and replication --------------------------------------------------------------
+
+    /** A secondary's enrolment public key, made by rotate-leaves; 503 until it exists. */
+    HttpResponse enrolment(HttpRequest request) {
+        authorizer.operatorRead(Tokens.extract(request));
+        if (primary) {
+            throw new NotFound("the primary datacenter has no enrolment key");
+        }
+        String pem = privateStore.enrolmentKey().map(v -> v.value().publicKeyPem())
+                .orElseThrow(() -> new NotReady("the enrolment key has not been made yet", ENROLMENT_RETRY_AFTER));
+        return ConsulHeaders.jsonRead(Json.write(new MemberJson(caStore.localDc(), pem)), privateStore.changeIndex(),
+                Duration.ZERO);
+    }
+
+    /** The signer part of the replication status; the bundle and intention parts are empty objects for now. */
+    HttpResponse replication(HttpRequest request) {
+        authorizer.operatorRead(Tokens.extract(request));
+        SignerStatus s = signerStatus.get();
+        Instant now = clock.instant();
+        String notAfter = caStore.signer(caStore.localDc(), true).map(Versioned::value).map(SignerRecord::chain)
+                .map(DcChain::signer).map(c -> c.getNotAfter().toInstant().toString()).orElse(null);
+        Signer signer = new Signer(s.state() == null ? null : s.state().name(), s.signingKeyId(), notAfter,
+                s.pendingKeyId(), s.requestedAt() == null ? null : s.requestedAt().toString(),
+                s.requestedAt() == null ? null : GoDuration.format(Duration.between(s.requestedAt(), now)),
+                s.reason() == null ? null : s.reason().name(), s.refusal());
+        return ConsulHeaders.jsonRead(Json.write(new Replication(signer, Map.of(), Map.of())),
+                privateStore.changeIndex(), Duration.ZERO);
+    }
+
+    /** One membership entry, also the enrolment response. */
+    @JsonPropertyOrder({"Name", "EnrolmentKey"})
+    public record MemberJson(@JsonProperty("Name") String name, @JsonProperty("EnrolmentKey") String enrolmentKey) {
+    }
+
+    /** {@code GET /v1/operator/replication}. */
+    @JsonPropertyOrder({"Signer", "Bundle", "Intentions"})
+    public record Replication(@JsonProperty("Signer") Signer signer, @JsonProperty("Bundle") Map<String, Object> bundle,
+            @JsonProperty("Intentions") Map<String, Object> intentions) {
+    }
+
+    /** The signer part; absent values are {@code null}, as Consul writes unset fields. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonPropertyOrder({"State", "SigningKeyID", "NotAfter", "PendingKeyID", "PendingRequestedAt",
+            "PendingRequestAge", "PendingRequestReason", "PendingRequestRefusal"})
+    public record Signer(@JsonProperty("State") String state, @JsonProperty("SigningKeyID") String signingKeyId,
+            @JsonProperty("NotAfter") String notAfter, @JsonProperty("PendingKeyID") String pendingKeyId,
+            @JsonProperty("PendingRequestedAt") String pendingRequestedAt,
+            @JsonProperty("PendingRequestAge") String pendingRequestAge,
+            @JsonProperty("PendingRequestReason") String pendingRequestReason,
+            @JsonProperty("PendingRequestRefusal") String pendingRequestRefusal) {
+    }
+}
