@@ -13,7 +13,15 @@ import dev.meshfed.pki.JcaKeyPairFactory;
 import dev.meshfed.store.embedded.EmbeddedFederation;
 import dev.meshfed.testkit.MutableClock;
 import dev.meshfed.testkit.TestFederation;
+import dev.meshfed.core.store.CaStore;
+import dev.meshfed.core.store.ItemKey;
+import dev.meshfed.core.store.Page;
+import dev.meshfed.core.store.StoreUnavailable;
+import dev.meshfed.core.store.StoredItem;
+import dev.meshfed.core.store.Table;
+import dev.meshfed.core.store.TableStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
@@ -47,7 +55,9 @@ public class EmbeddedWiring implements Wiring {
             String rootKeyId = KeyIds.keyIdHex(pki.activeRoot().certificate().getPublicKey());
             dc1.privateStore().putSignerKey(rootKeyId, custody.wrap(pki.activeRoot().keys().getPrivate(),
                     new KeyContext("dc1", rootKeyId, KeyPurpose.ROOT)));
-            DcFunctions f = DcFunctions.build(dc1.caStore(), dc1.privateStore(), custody, providers, new AclsOff(),
+            // the CA table behind a switch, so a test can make the store unavailable
+            CaStore ca = new CaStore(new Switchable(dc1.table(Table.CA)), "dc1", "dc1", clock);
+            DcFunctions f = DcFunctions.build(ca, dc1.privateStore(), custody, providers, new AclsOff(),
                     BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, clock);
             f.rotateLeaves().tick(); // dc1's intermediate
             dc1.privateStore().bumpChangeIndex();
@@ -55,6 +65,46 @@ public class EmbeddedWiring implements Wiring {
             functions = f;
         }
         return functions;
+    }
+
+    /** While set, every read and write of the CA table fails with {@link StoreUnavailable}. */
+    void caTableDown(boolean down) {
+        caTableDown = down;
+    }
+
+    private static volatile boolean caTableDown;
+
+    /** A table store that fails while {@link #caTableDown} is set. */
+    private record Switchable(TableStore delegate) implements TableStore {
+        private static void check() {
+            if (caTableDown) {
+                throw new StoreUnavailable("ca table down (test switch)");
+            }
+        }
+
+        @Override
+        public Optional<StoredItem> get(ItemKey key, boolean consistent) {
+            check();
+            return delegate.get(key, consistent);
+        }
+
+        @Override
+        public void put(StoredItem item, long expectedVersion) {
+            check();
+            delegate.put(item, expectedVersion);
+        }
+
+        @Override
+        public void delete(ItemKey key, long expectedVersion) {
+            check();
+            delegate.delete(key, expectedVersion);
+        }
+
+        @Override
+        public Page query(String owner, String kind, String startAfter, int limit, boolean consistent) {
+            check();
+            return delegate.query(owner, kind, startAfter, limit, consistent);
+        }
     }
 
     EmbeddedFederation federation() {
