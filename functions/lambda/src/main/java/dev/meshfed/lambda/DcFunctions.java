@@ -1,0 +1,93 @@
+package dev.meshfed.lambda;
+
+import dev.meshfed.app.auth.Authorizer;
+import dev.meshfed.app.ca.ActiveSigner;
+import dev.meshfed.app.ca.CaFunctionsHandler;
+import dev.meshfed.app.ca.FetchRoots;
+import dev.meshfed.app.ca.IndexPoller;
+import dev.meshfed.app.ca.SignCsr;
+import dev.meshfed.app.ca.lifecycle.RotateLeaves;
+import dev.meshfed.app.http.ErrorMapper;
+import dev.meshfed.app.http.FunctionName;
+import dev.meshfed.app.http.RouteTable;
+import dev.meshfed.core.custody.KeyCustody;
+import dev.meshfed.core.pki.CertificateProfiles;
+import dev.meshfed.core.pki.LeafSigningCore;
+import dev.meshfed.core.ratelimit.CsrRateLimiter;
+import dev.meshfed.core.store.CaStore;
+import dev.meshfed.core.store.PrivateStore;
+import dev.meshfed.pki.BcCertificateIssuer;
+import dev.meshfed.pki.BcCsrBuilder;
+import dev.meshfed.pki.BcCsrParser;
+import dev.meshfed.pki.CryptoProviders;
+import dev.meshfed.pki.JcaKeyPairFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One DC's functions as plain classes, built once per Lambda instance from its stores and ports
+ * ({@link #build}); the same graph whichever substrate holds the stores. Each HTTP deployable gets
+ * a handler holding only its own function ({@link #httpHandler}), so a path of another function
+ * answers Consul's 404, as API Gateway would never route it here.
+ *
+ * @param ca           the DC's CA store (CA table replica in its region)
+ * @param privateStore the DC's private table
+ * @param fetchRoots   the {@code fetch-roots} function
+ * @param signCsr      the {@code sign-csr} function
+ * @param rotateLeaves the {@code rotate-leaves} function
+ * @param clock        the clock every function was given
+ */
+public record DcFunctions(CaStore ca, PrivateStore privateStore, FetchRoots fetchRoots, SignCsr signCsr,
+        RotateLeaves rotateLeaves, Clock clock) {
+
+    private static final ErrorMapper ERRORS = new ErrorMapper();
+
+    public DcFunctions {
+        Objects.requireNonNull(ca, "ca");
+        Objects.requireNonNull(privateStore, "privateStore");
+        Objects.requireNonNull(fetchRoots, "fetchRoots");
+        Objects.requireNonNull(signCsr, "signCsr");
+        Objects.requireNonNull(rotateLeaves, "rotateLeaves");
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Wires the functions of the DC that {@code ca} belongs to. Builds objects only: no store or
+     * custody call is made here.
+     */
+    public static DcFunctions build(CaStore ca, PrivateStore privateStore, KeyCustody custody, CryptoProviders providers,
+            Authorizer authorizer, Duration maxBlockingWait, Clock clock) {
+        SecureRandom random = new SecureRandom();
+        BcCertificateIssuer issuer = new BcCertificateIssuer(providers);
+        BcCsrParser parser = new BcCsrParser(providers);
+        CertificateProfiles profiles = new CertificateProfiles(random);
+        FetchRoots fetchRoots = new FetchRoots(ca, privateStore, authorizer,
+                new IndexPoller(clock, IndexPoller.Sleeper.THREAD, random), maxBlockingWait,
+                () -> Duration.ZERO, clock); // replication lag arrives with replicate-intentions
+        ActiveSigner signer = new ActiveSigner(ca, privateStore, custody, providers, clock);
+        SignCsr signCsr = new SignCsr(ca, privateStore, authorizer, new CsrRateLimiter(privateStore, clock, random), signer,
+                new LeafSigningCore(parser, profiles, issuer), random, clock);
+        RotateLeaves rotateLeaves = new RotateLeaves(ca.localDc(), ca.primaryDc(), ca, privateStore, custody, issuer,
+                new JcaKeyPairFactory(providers, random), parser, new BcCsrBuilder(providers), profiles, clock,
+                RotateLeaves.storedConfig(ca));
+        return new DcFunctions(ca, privateStore, fetchRoots, signCsr, rotateLeaves, clock);
+    }
+
+    /** The HTTP entry of the deployable of {@code function}: the deployed route table, that function only. */
+    public CaFunctionsHandler httpHandler(FunctionName function) {
+        return switch (function) {
+            case FETCH_ROOTS -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, fetchRoots), ERRORS);
+            case SIGN_CSR -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, signCsr), ERRORS);
+            default -> throw new IllegalArgumentException("no HTTP function " + function + " in this build");
+        };
+    }
+
+    /** The error mapper every HTTP deployable uses. */
+    public static ErrorMapper errors() {
+        return ERRORS;
+    }
+}

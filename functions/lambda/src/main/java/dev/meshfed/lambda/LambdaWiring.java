@@ -1,0 +1,88 @@
+package dev.meshfed.lambda;
+
+import dev.meshfed.app.auth.AclsOff;
+import dev.meshfed.app.config.DcConfig;
+import dev.meshfed.core.custody.KeyCustody;
+import dev.meshfed.core.store.CaStore;
+import dev.meshfed.core.store.PrivateStore;
+import dev.meshfed.custody.KmsClients;
+import dev.meshfed.custody.KmsKeyCustody;
+import dev.meshfed.custody.LocalKeyCustody;
+import dev.meshfed.custody.SdkKmsOperations;
+import dev.meshfed.pki.CryptoProviders;
+import dev.meshfed.store.dynamodb.DynamoDbClients;
+import dev.meshfed.store.dynamodb.DynamoDbTableStore;
+import io.quarkus.arc.DefaultBean;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The deployed wiring: one DC from {@link DcConfig#fromEnvironment}, its three tables in DynamoDB
+ * and its keys under KMS (or under a local KEK file when {@value #LOCAL_KEK_FILE} names one, for
+ * local runs such as {@code sam local invoke}). Built on the first invocation, once per Lambda
+ * instance: a class load or a test start connects to nothing.
+ *
+ * <p>ACLs: every endpoint runs with {@link AclsOff} until the ACL system lands (next issue); a
+ * configuration with {@code MESHFED_ACL=on} still gets {@code AclsOff} here and says so in the log.
+ */
+@DefaultBean
+@ApplicationScoped
+public class LambdaWiring implements Wiring {
+
+    /**
+     * Local runs only: a file holding a 32-byte KEK ({@link LocalKeyCustody#fromFile}, created if
+     * missing) used instead of KMS. Never set in SAM or Terraform, so not one of
+     * {@code EnvironmentVariables.ALL}.
+     */
+    public static final String LOCAL_KEK_FILE = "MESHFED_LOCAL_KEK_FILE";
+
+    private static final Logger LOG = Logger.getLogger(LambdaWiring.class.getName());
+
+    private volatile DcFunctions functions;
+
+    @Override
+    public DcFunctions functions() {
+        DcFunctions f = functions;
+        if (f == null) {
+            synchronized (this) {
+                f = functions;
+                if (f == null) {
+                    f = fromEnvironment(System.getenv());
+                    functions = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    /** Wires the DC that {@code environment} describes (builds clients, calls nothing). */
+    static DcFunctions fromEnvironment(Map<String, String> environment) {
+        DcConfig config = DcConfig.fromEnvironment(environment);
+        Clock clock = Clock.systemUTC();
+        Region region = Region.of(config.region());
+        DynamoDbClient dynamo = DynamoDbClients.create(region, config.dynamoDbEndpoint());
+        String dc = config.datacenter().name();
+        CaStore ca = new CaStore(new DynamoDbTableStore(dynamo, config.tables().ca()), dc, config.primary().name(), clock);
+        PrivateStore privateStore = new PrivateStore(new DynamoDbTableStore(dynamo, config.tables().privateTable()), dc, clock);
+        if (config.acl() == DcConfig.AclMode.ON) {
+            LOG.warning(() -> "ACLs are not implemented yet; serving with ACLs off dc=" + dc);
+        }
+        return DcFunctions.build(ca, privateStore, custody(config, environment), CryptoProviders.get(), new AclsOff(),
+                config.maxBlockingWait(), clock);
+    }
+
+    private static KeyCustody custody(DcConfig config, Map<String, String> environment) {
+        String kekFile = environment.get(LOCAL_KEK_FILE);
+        if (kekFile != null && !kekFile.isEmpty()) {
+            return LocalKeyCustody.fromFile(Path.of(kekFile));
+        }
+        return new KmsKeyCustody(new SdkKmsOperations(KmsClients.create(Region.of(config.region()), Optional.empty())),
+                config.kmsKeyId());
+    }
+}

@@ -1,0 +1,29 @@
+package dev.meshfed.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.meshfed.app.ca.CaFunctionsHandler;
+import dev.meshfed.app.http.FunctionName;
+import io.quarkus.funqy.Funq;
+import jakarta.inject.Inject;
+
+/** Deployable {@code sign-csr-http}: API Gateway HTTP API 2.0 event in, its response out. */
+public class SignCsrHttp {
+
+    private static final ApiGatewayAdapter ADAPTER = new ApiGatewayAdapter(DcFunctions.errors());
+
+    @Inject
+    Wiring wiring;
+
+    private volatile CaFunctionsHandler handler;
+
+    @Funq("sign-csr-http")
+    public APIGatewayV2HTTPResponse signCsr(APIGatewayV2HTTPEvent event) {
+        CaFunctionsHandler h = handler;
+        if (h == null) {
+            h = wiring.functions().httpHandler(FunctionName.SIGN_CSR);
+            handler = h;
+        }
+        return ADAPTER.handle(event, h);
+    }
+}
