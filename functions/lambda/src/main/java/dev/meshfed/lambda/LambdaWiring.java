@@ -28,8 +28,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * local runs such as {@code sam local invoke}). Built on the first invocation, once per Lambda
  * instance: a class load or a test start connects to nothing.
  *
- * <p>ACLs: every endpoint runs with {@link AclsOff} until the ACL system lands (next issue); a
- * configuration with {@code MESHFED_ACL=on} still gets {@code AclsOff} here and says so in the log.
+ * <p>ACLs: until the ACL system lands (next issue) only {@link AclsOff} exists, so a DC configured
+ * with {@code MESHFED_ACL=on} (the default) refuses to start rather than serve with every check
+ * open: running without ACLs must be an explicit {@code MESHFED_ACL=off}. Failing closed.
  */
 @DefaultBean
 @ApplicationScoped
@@ -71,7 +72,8 @@ public class LambdaWiring implements Wiring {
         CaStore ca = new CaStore(new DynamoDbTableStore(dynamo, config.tables().ca()), dc, config.primary().name(), clock);
         PrivateStore privateStore = new PrivateStore(new DynamoDbTableStore(dynamo, config.tables().privateTable()), dc, clock);
         if (config.acl() == DcConfig.AclMode.ON) {
-            LOG.warning(() -> "ACLs are not implemented yet; serving with ACLs off dc=" + dc);
+            throw new IllegalStateException("MESHFED_ACL=on, but the ACL system is not implemented yet; set MESHFED_ACL=off"
+                    + " to run datacenter " + dc + " without ACLs");
         }
         return DcFunctions.build(ca, privateStore, custody(config, environment), CryptoProviders.get(), new AclsOff(),
                 config.maxBlockingWait(), clock);

@@ -22,6 +22,7 @@ class LambdaWiringTest {
         env.put("MESHFED_TABLE_PRIVATE", "meshfed-private-dc2");
         env.put("MESHFED_KMS_KEY_ID", "alias/meshfed-dc2");
         env.put("MESHFED_REGION", "eu-west-1");
+        env.put("MESHFED_ACL", "off");
         // a port nothing listens on: any call made while wiring would fail the test
         env.put("MESHFED_DYNAMODB_ENDPOINT", "http://127.0.0.1:9");
         return env;
@@ -42,6 +43,14 @@ class LambdaWiringTest {
         DcFunctions f = LambdaWiring.fromEnvironment(env);
         assertThat(f).isNotNull();
         assertThat(dir.resolve("kek")).exists();
+    }
+
+    @Test
+    void aclsOnRefusesToStartUntilTheAclSystemExists() {
+        Map<String, String> env = environment();
+        env.put("MESHFED_ACL", "on");
+        assertThatThrownBy(() -> LambdaWiring.fromEnvironment(env)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("set MESHFED_ACL=off");
     }
 
     @Test
