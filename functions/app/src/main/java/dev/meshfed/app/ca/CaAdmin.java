@@ -189,10 +189,9 @@ public final class CaAdmin implements HttpFunction {
     }
 
     /**
-     * Stores the effective configuration on the version read. For {@code NEW_INTERMEDIATE} the
-     * stored key type is what {@code rotate-leaves} generates its next intermediate key with; it
-     * does not yet start a re-key on its own when only the key type changed (it re-keys at
-     * renewal or root change), which the rotation work adds.
+     * Stores the effective configuration on the version read. For {@code NEW_INTERMEDIATE} (a
+     * secondary's key type change) {@code rotate-leaves} sees that its signer's key is not of the
+     * stored type and re-keys through the CSR exchange on its next run.
      */
     private HttpResponse store(ConfigChange change, long version) {
         caStore.putCaConfig(change.effective(), version);

@@ -48,6 +48,21 @@ public enum KeySpec {
         return signatureAlgorithm;
     }
 
+    /**
+     * The spec of an existing key (a signer's certificate key), or null when it is none of the four.
+     */
+    public static KeySpec of(java.security.PublicKey key) {
+        if (key instanceof java.security.interfaces.ECPublicKey ec) {
+            int field = ec.getParams().getCurve().getField().getFieldSize();
+            return field == 256 ? EC_P256 : field == 384 ? EC_P384 : null;
+        }
+        if (key instanceof java.security.interfaces.RSAPublicKey rsa) {
+            int bits = rsa.getModulus().bitLength();
+            return bits == 2048 ? RSA_2048 : bits == 4096 ? RSA_4096 : null;
+        }
+        return null;
+    }
+
     /** The CA key types of the CA configuration (meshfed refuses Consul's EC 224 and 521). */
     public static KeySpec forCa(String type, int bits) {
         for (KeySpec s : values()) {

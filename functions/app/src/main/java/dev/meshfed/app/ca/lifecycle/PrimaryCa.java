@@ -86,7 +86,7 @@ final class PrimaryCa {
         Optional<Versioned<SignerRecord>> current = d.ca().signer(d.name(), true);
         DcChain chain = current.map(v -> v.value().chain()).orElse(null);
         Instant now = d.clock().instant();
-        Optional<IntermediateCsrRequest.Reason> why = Renewal.needed(chain, bundle, now);
+        Optional<IntermediateCsrRequest.Reason> why = Renewal.needed(chain, bundle, now, d.caKeySpec());
         if (why.isEmpty()) {
             return;
         }

@@ -4,6 +4,7 @@ import dev.meshfed.core.bundle.DcChain;
 import dev.meshfed.core.bundle.TrustBundle;
 import dev.meshfed.core.bundle.TrustedRoot;
 import dev.meshfed.core.pki.IntermediateCsrRequest.Reason;
+import dev.meshfed.core.pki.KeySpec;
 import dev.meshfed.core.rotation.IntermediateRenewal;
 import dev.meshfed.core.rotation.Validity;
 import java.security.cert.X509Certificate;
@@ -18,12 +19,13 @@ final class Renewal {
 
     /**
      * Why this DC needs a new intermediate now, or empty: none yet (join), its signer is under a
-     * root that is no longer active (root change), or half of its intermediate's lifetime has
-     * passed (renewal). A renewal is not due when the intermediate already ends with its root:
+     * root that is no longer active (root change), its key is not of the DC's configured CA key
+     * type (key change: a secondary's {@code PrivateKeyType}/{@code PrivateKeyBits} change re-keys
+     * through the CSR exchange), or half of its intermediate's lifetime has passed (renewal). A renewal is not due when the intermediate already ends with its root:
      * a new one could not outlive it (renewing then would repeat every tick; the root's own
      * renewal is the rotation's job).
      */
-    static Optional<Reason> needed(DcChain chain, TrustBundle bundle, Instant now) {
+    static Optional<Reason> needed(DcChain chain, TrustBundle bundle, Instant now, KeySpec wanted) {
         if (chain == null) {
             return Optional.of(Reason.JOIN);
         }
@@ -31,6 +33,9 @@ final class Renewal {
             return Optional.of(Reason.ROOT_CHANGE);
         }
         X509Certificate signer = chain.signer();
+        if (KeySpec.of(signer.getPublicKey()) != wanted) {
+            return Optional.of(Reason.KEY_CHANGE);
+        }
         Validity v = new Validity(signer.getNotBefore().toInstant(), signer.getNotAfter().toInstant());
         boolean endsWithRoot = !v.notAfter().isBefore(bundle.active().notAfter());
         if (IntermediateRenewal.isDue(v, now) && !endsWithRoot) {

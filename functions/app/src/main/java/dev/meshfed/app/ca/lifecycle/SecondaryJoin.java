@@ -90,7 +90,7 @@ final class SecondaryJoin {
             }
             // a pending key whose request was never written (a run stopped half-way): start over below
         }
-        Optional<Reason> why = Renewal.needed(chain, bundle, now);
+        Optional<Reason> why = Renewal.needed(chain, bundle, now, d.caKeySpec());
         if (why.isPresent()) {
             startRequest(signerItem, why.get(), bundle, now);
         }
