@@ -71,8 +71,8 @@ import java.util.function.Supplier;
  *       a retry).</li>
  *   <li>{@code GET /v1/operator/federation/enrolment} (operator:read): a secondary's enrolment
  *       public key, in the membership entry's shape; 404 in the primary.</li>
- *   <li>{@code GET /v1/operator/replication} (operator:read): the signer part; {@code Bundle} and
- *       {@code Intentions} are empty objects until replication status is recorded.</li>
+ *   <li>{@code GET /v1/operator/replication} (operator:read): the signer and the bundle copy;
+ *       {@code Intentions} is an empty object until intention replication exists.</li>
  * </ul>
  * Every write is conditional on the version read, so a concurrent writer loses with 409. A supplied
  * private key goes to key custody only: never into a CA-table item, a log line or a response.
@@ -308,7 +308,11 @@ public final class CaAdmin implements HttpFunction {
                 Duration.ZERO);
     }
 
-    /** The signer part of the replication status; the bundle and intention parts are empty objects for now. */
+    /**
+     * The replication status: this DC's signer, and its copy of the trust bundle (the version it
+     * holds, the active root, when the primary wrote it, CA-table records quarantined here). The
+     * intentions part is an empty object until intention replication exists.
+     */
     HttpResponse replication(HttpRequest request) {
         authorizer.operatorRead(Tokens.extract(request));
         SignerStatus s = signerStatus.get();
@@ -319,7 +323,15 @@ public final class CaAdmin implements HttpFunction {
                 s.pendingKeyId(), s.requestedAt() == null ? null : s.requestedAt().toString(),
                 s.requestedAt() == null ? null : GoDuration.format(Duration.between(s.requestedAt(), now)),
                 s.reason() == null ? null : s.reason().name(), s.refusal());
-        return ConsulHeaders.jsonRead(Json.write(new Replication(signer, Map.of(), Map.of())),
+        Map<String, Object> bundle = new java.util.LinkedHashMap<>();
+        caStore.bundle(true).ifPresent(b -> {
+            bundle.put("AppliedVersion", b.version());
+            bundle.put("ActiveRootID", b.value().activeRootId());
+            bundle.put("UpdatedAt", b.updatedAt().toString());
+        });
+        bundle.put("QuarantinedRecords", privateStore.quarantined().stream()
+                .filter(q -> "CA".equalsIgnoreCase(q.value().table())).count());
+        return ConsulHeaders.jsonRead(Json.write(new Replication(signer, bundle, Map.of())),
                 privateStore.changeIndex(), Duration.ZERO);
     }
 

@@ -421,7 +421,7 @@ class CaAdminTest {
     }
 
     @Test
-    void replicationShowsTheSigner() throws Exception {
+    void replicationShowsTheSignerAndTheBundleCopy() throws Exception {
         HttpResponse r = get(dcs.adminHandler("dc2"), REPLICATION, "");
         assertThat(r.status()).isEqualTo(200);
         JsonNode json = CaTestDcs.PLAIN.readTree(r.body());
@@ -432,8 +432,10 @@ class CaAdminTest {
                 .isEqualTo(dcs.pki.dcChain("dc2").signer().getNotAfter().toInstant().toString());
         assertThat(signer.get("PendingKeyID").isNull()).isTrue();
         assertThat(signer.get("PendingRequestAge").isNull()).isTrue();
-        assertThat(json.get("Bundle").isObject()).isTrue();
-        assertThat(json.get("Bundle").size()).isZero();
+        JsonNode bundle = json.get("Bundle");
+        assertThat(bundle.get("AppliedVersion").asLong()).isEqualTo(1);
+        assertThat(bundle.get("ActiveRootID").asText()).isEqualTo(dcs.pki.bundle().activeRootId());
+        assertThat(bundle.get("QuarantinedRecords").asLong()).isZero();
         assertThat(json.get("Intentions").size()).isZero();
     }
 
