@@ -2,6 +2,7 @@ package dev.meshfed.lambda;
 
 import dev.meshfed.app.auth.Authorizer;
 import dev.meshfed.app.ca.ActiveSigner;
+import dev.meshfed.app.ca.CaAdmin;
 import dev.meshfed.app.ca.CaFunctionsHandler;
 import dev.meshfed.app.ca.FetchRoots;
 import dev.meshfed.app.ca.IndexPoller;
@@ -39,10 +40,11 @@ import java.util.Objects;
  * @param fetchRoots   the {@code fetch-roots} function
  * @param signCsr      the {@code sign-csr} function
  * @param rotateLeaves the {@code rotate-leaves} function
+ * @param caAdmin      the {@code ca-admin} function (its signer status read by {@code rotateLeaves})
  * @param clock        the clock every function was given
  */
 public record DcFunctions(CaStore ca, PrivateStore privateStore, FetchRoots fetchRoots, SignCsr signCsr,
-        RotateLeaves rotateLeaves, Clock clock) {
+        RotateLeaves rotateLeaves, CaAdmin caAdmin, Clock clock) {
 
     private static final ErrorMapper ERRORS = new ErrorMapper();
 
@@ -52,6 +54,7 @@ public record DcFunctions(CaStore ca, PrivateStore privateStore, FetchRoots fetc
         Objects.requireNonNull(fetchRoots, "fetchRoots");
         Objects.requireNonNull(signCsr, "signCsr");
         Objects.requireNonNull(rotateLeaves, "rotateLeaves");
+        Objects.requireNonNull(caAdmin, "caAdmin");
         Objects.requireNonNull(clock, "clock");
     }
 
@@ -74,7 +77,8 @@ public record DcFunctions(CaStore ca, PrivateStore privateStore, FetchRoots fetc
         RotateLeaves rotateLeaves = new RotateLeaves(ca.localDc(), ca.primaryDc(), ca, privateStore, custody, issuer,
                 new JcaKeyPairFactory(providers, random), parser, new BcCsrBuilder(providers), profiles, clock,
                 RotateLeaves.storedConfig(ca));
-        return new DcFunctions(ca, privateStore, fetchRoots, signCsr, rotateLeaves, clock);
+        CaAdmin caAdmin = new CaAdmin(ca, privateStore, custody, authorizer, rotateLeaves::status, clock);
+        return new DcFunctions(ca, privateStore, fetchRoots, signCsr, rotateLeaves, caAdmin, clock);
     }
 
     /** The HTTP entry of the deployable of {@code function}: the deployed route table, that function only. */
@@ -82,6 +86,7 @@ public record DcFunctions(CaStore ca, PrivateStore privateStore, FetchRoots fetc
         return switch (function) {
             case FETCH_ROOTS -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, fetchRoots), ERRORS);
             case SIGN_CSR -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, signCsr), ERRORS);
+            case CA_ADMIN -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, caAdmin), ERRORS);
             default -> throw new IllegalArgumentException("no HTTP function " + function + " in this build");
         };
     }

@@ -23,6 +23,13 @@ final class Deployables {
         }
     }
 
+    public static final class CaAdminHttp implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "ca-admin-http");
+        }
+    }
+
     public static final class RotateLeavesStream implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
