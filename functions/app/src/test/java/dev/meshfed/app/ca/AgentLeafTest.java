@@ -1,0 +1,271 @@
+package dev.meshfed.app.ca;
+
+import static dev.meshfed.app.ca.CaTestDcs.get;
+import static dev.meshfed.app.ca.SignCsrTest.denyingEverything;
+import static dev.meshfed.app.ca.SignCsrTest.field;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshfed.app.auth.Accessor;
+import dev.meshfed.app.http.HttpResponse;
+import dev.meshfed.core.custody.KeyContext;
+import dev.meshfed.core.custody.KeyPurpose;
+import dev.meshfed.core.identity.KeyIds;
+import dev.meshfed.core.leaf.ManagedLeaf;
+import dev.meshfed.core.leaf.ManagedLeafPolicy;
+import dev.meshfed.core.pki.Certificates;
+import dev.meshfed.core.store.Versioned;
+import dev.meshfed.testkit.Fixtures;
+import dev.meshfed.testkit.OpenSsl;
+
+import java.io.StringReader;
+import java.security.KeyPair;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code GET /v1/agent/connect/ca/leaf/{service}} through the dispatcher. */
+class AgentLeafTest {
+
+    private static final String LEAF = "/v1/agent/connect/ca/leaf/";
+    private static final String TD = Fixtures.CLUSTER_ID + ".consul";
+    private static final String ANON = Accessor.ANONYMOUS_ID;
+
+    private final CaTestDcs dcs = new CaTestDcs();
+
+    private HttpResponse leaf(String service) {
+        return get(dcs.handler("dc1"), LEAF + service, "");
+    }
+
+    private Versioned<ManagedLeaf> stored(String service) {
+        return dcs.federation.dc("dc1").privateStore().managedLeaf(service, ANON).orElseThrow();
+    }
+
+    @Test
+    void the_first_call_creates_a_leaf_with_its_key_and_openssl_verifies_it() throws Exception {
+        dcs.bootstrap().activate("dc1");
+        Instant now = dcs.clock.instant();
+
+        HttpResponse r = leaf("web");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<X509Certificate> certs = Certificates.fromPem(field(r, "CertPEM"));
+        X509Certificate cert = certs.get(0);
+        assertThat(field(r, "Service")).isEqualTo("web");
+        assertThat(field(r, "ServiceURI")).isEqualTo("spiffe://" + TD + "/ns/default/dc/dc1/svc/web");
+        assertThat(Instant.parse(field(r, "ValidBefore"))).isEqualTo(cert.getNotAfter().toInstant());
+        assertThat(field(r, "ModifyIndex")).isEqualTo(field(r, "CreateIndex")).isEqualTo("1");
+        assertThat(r.header("X-Consul-Index")).contains("1");
+
+        String keyPem = field(r, "PrivateKeyPEM");
+        assertThat(keyPem).startsWith("-----BEGIN EC PRIVATE KEY-----\n").endsWith("-----END EC PRIVATE KEY-----\n");
+        KeyPair pair = new JcaPEMKeyConverter()
+                .getKeyPair((PEMKeyPair) new PEMParser(new StringReader(keyPem)).readObject());
+        assertThat(pair.getPublic().getEncoded()).isEqualTo(cert.getPublicKey().getEncoded());
+        Signature s = Signature.getInstance("SHA256withECDSA");
+        s.initSign(pair.getPrivate());
+        s.update(new byte[] {1, 2, 3});
+        byte[] sig = s.sign();
+        s.initVerify(cert.getPublicKey());
+        s.update(new byte[] {1, 2, 3});
+        assertThat(s.verify(sig)).isTrue();
+
+        OpenSsl.Result v = OpenSsl.verify(List.of(dcs.pki.activeRoot().certificate()), certs.subList(1, certs.size()),
+                cert, "sslclient", now);
+        assertThat(v.ok()).as(v.output()).isTrue();
+
+        ManagedLeaf m = stored("web").value();
+        assertThat(m.serial()).isEqualTo(field(r, "SerialNumber"));
+        assertThat(m.signingKeyId()).isEqualTo(KeyIds.keyIdHex(dcs.pki.signer("dc1").certificate().getPublicKey()));
+        var record = dcs.federation.dc("dc1").privateStore().leaf(m.serial());
+        assertThat(record).isPresent();
+        assertThat(record.get().value().managedBy()).isEqualTo(ANON);
+        assertThat(r.body()).doesNotContain("BEGIN PRIVATE KEY");
+    }
+
+    @Test
+    void the_second_call_reuses_the_leaf_and_unwraps_its_key_with_the_managed_leaf_context() {
+        dcs.bootstrap().activate("dc1");
+        HttpResponse first = leaf("web");
+        dcs.clock.advance(Duration.ofMinutes(5));
+        HttpResponse second = leaf("web");
+
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(field(second, "SerialNumber")).isEqualTo(field(first, "SerialNumber"));
+        assertThat(field(second, "PrivateKeyPEM")).isEqualTo(field(first, "PrivateKeyPEM"));
+        assertThat(field(second, "ModifyIndex")).isEqualTo(field(first, "ModifyIndex"));
+        String leafKeyId = KeyIds.keyIdHex(Certificates.fromPem(field(first, "CertPEM")).get(0).getPublicKey());
+        assertThat(dcs.custody.unwraps).contains(new KeyContext("dc1", leafKeyId, KeyPurpose.MANAGED_LEAF));
+    }
+
+    @Test
+    void two_concurrent_first_calls_get_one_leaf() throws Exception {
+        dcs.bootstrap().activate("dc1");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String service = "svc" + round;
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<HttpResponse>> calls = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    var h = dcs.handler("dc1");
+                    calls.add(pool.submit(() -> {
+                        start.await();
+                        return get(h, LEAF + service, "");
+                    }));
+                }
+                start.countDown();
+                HttpResponse a = calls.get(0).get(30, TimeUnit.SECONDS);
+                HttpResponse b = calls.get(1).get(30, TimeUnit.SECONDS);
+                assertThat(a.status()).as(a.body()).isEqualTo(200);
+                assertThat(b.status()).as(b.body()).isEqualTo(200);
+                assertThat(field(a, "SerialNumber")).isEqualTo(field(b, "SerialNumber"))
+                        .isEqualTo(stored(service).value().serial());
+                assertThat(field(a, "PrivateKeyPEM")).isEqualTo(field(b, "PrivateKeyPEM"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(dcs.federation.dc("dc1").privateStore().managedLeaves()).hasSize(5);
+    }
+
+    @Test
+    void the_leaf_is_reused_until_rotate_after_then_replaced() {
+        dcs.bootstrap().activate("dc1");
+        HttpResponse first = leaf("web");
+        Instant rotateAfter = stored("web").value().rotateAfter(); // the response shows it to the second
+
+        dcs.clock.set(rotateAfter.minusSeconds(1));
+        assertThat(field(leaf("web"), "SerialNumber")).isEqualTo(field(first, "SerialNumber"));
+
+        dcs.clock.set(rotateAfter);
+        HttpResponse replaced = leaf("web");
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+        assertThat(field(replaced, "SerialNumber")).isNotEqualTo(field(first, "SerialNumber"));
+        assertThat(field(replaced, "PrivateKeyPEM")).isNotEqualTo(field(first, "PrivateKeyPEM"));
+        assertThat(Long.parseLong(field(replaced, "ModifyIndex"))).isGreaterThan(Long.parseLong(field(first, "ModifyIndex")));
+        assertThat(stored("web").value().serial()).isEqualTo(field(replaced, "SerialNumber"));
+    }
+
+    @Test
+    void a_signer_change_without_a_slot_replaces_the_leaf_at_once() {
+        dcs.bootstrap().activate("dc1");
+        HttpResponse first = leaf("web");
+        dcs.activate("dc1"); // a new intermediate
+        dcs.clock.advance(Duration.ofMinutes(1));
+
+        HttpResponse after = leaf("web");
+
+        assertThat(field(after, "SerialNumber")).isNotEqualTo(field(first, "SerialNumber"));
+        assertThat(stored("web").value().signingKeyId())
+                .isEqualTo(KeyIds.keyIdHex(dcs.pki.signer("dc1").certificate().getPublicKey()));
+    }
+
+    @Test
+    void a_signer_change_with_a_slot_keeps_the_leaf_until_the_slot() {
+        dcs.bootstrap().activate("dc1");
+        HttpResponse first = leaf("web");
+        Versioned<ManagedLeaf> s = stored("web");
+        Instant slot = dcs.clock.instant().plus(Duration.ofHours(2));
+        ManagedLeaf l = s.value();
+        dcs.federation.dc("dc1").privateStore().putManagedLeaf(new ManagedLeaf(l.service(), l.accessorId(), l.serial(),
+                l.certPem(), l.key(), l.signingKeyId(), l.notAfter(), l.rotateAfter(), slot, l.lastUsedAt()),
+                s.version());
+        dcs.activate("dc1");
+
+        dcs.clock.set(slot.minusSeconds(1));
+        assertThat(field(leaf("web"), "SerialNumber")).isEqualTo(field(first, "SerialNumber"));
+        dcs.clock.set(slot);
+        assertThat(field(leaf("web"), "SerialNumber")).isNotEqualTo(field(first, "SerialNumber"));
+    }
+
+    @Test
+    void a_leaf_unused_for_72_hours_is_dropped_and_a_new_one_made() {
+        dcs.bootstrap().activate("dc1");
+        HttpResponse first = leaf("web");
+        ManagedLeaf l = stored("web").value();
+        assertThat(ManagedLeafPolicy.decide(l, ManagedLeafPolicy.unusedSince(l),
+                l.signingKeyId()).reason()).isEqualTo(ManagedLeafPolicy.Reason.UNUSED);
+
+        dcs.clock.set(ManagedLeafPolicy.unusedSince(l));
+        dcs.activate("dc1"); // the first intermediate may be near its end; keep a valid signer
+        HttpResponse after = leaf("web");
+
+        assertThat(after.status()).as(after.body()).isEqualTo(200);
+        assertThat(field(after, "SerialNumber")).isNotEqualTo(field(first, "SerialNumber"));
+        assertThat(stored("web").value().serial()).isEqualTo(field(after, "SerialNumber"));
+        assertThat(stored("web").value().lastUsedAt()).isEqualTo(dcs.clock.instant());
+    }
+
+    @Test
+    void a_blocking_call_with_the_leafs_index_returns_when_a_new_leaf_replaces_it() {
+        dcs.bootstrap().activate("dc1");
+        HttpResponse first = leaf("web");
+        Instant rotateAfter = stored("web").value().rotateAfter();
+        var other = dcs.handler("dc1");
+        boolean[] done = {false};
+        dcs.onSleep = () -> {
+            if (!done[0] && dcs.sleeps.size() >= 3) {
+                done[0] = true;
+                dcs.clock.set(rotateAfter);
+                get(other, LEAF + "web", ""); // another request replaces it
+            }
+        };
+
+        HttpResponse blocked = get(dcs.handler("dc1"), LEAF + "web", "index=" + field(first, "ModifyIndex"));
+
+        assertThat(blocked.status()).as(blocked.body()).isEqualTo(200);
+        assertThat(done[0]).isTrue();
+        assertThat(field(blocked, "SerialNumber")).isNotEqualTo(field(first, "SerialNumber"))
+                .isEqualTo(stored("web").value().serial());
+    }
+
+    @Test
+    void a_blocking_call_with_no_replacement_returns_the_same_leaf_when_the_wait_ends() {
+        dcs.bootstrap().activate("dc1");
+        HttpResponse first = leaf("web");
+        HttpResponse blocked = get(dcs.handler("dc1"), LEAF + "web", "index=" + field(first, "ModifyIndex") + "&wait=2s");
+        assertThat(field(blocked, "SerialNumber")).isEqualTo(field(first, "SerialNumber"));
+        assertThat(dcs.sleeps).isNotEmpty();
+    }
+
+    @Test
+    void a_caller_without_service_write_is_a_403_and_nothing_is_stored() {
+        dcs.bootstrap().activate("dc1");
+        dcs.authorizer = denyingEverything();
+        HttpResponse r = leaf("web");
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.body()).startsWith("Permission denied: anonymous token lacks permission 'service:write' on \"web\"");
+        assertThat(dcs.federation.dc("dc1").privateStore().managedLeaves()).isEmpty();
+    }
+
+    @Test
+    void before_the_dc_has_a_signer_it_is_a_503() {
+        dcs.bootstrap();
+        HttpResponse r = leaf("web");
+        assertThat(r.status()).as(r.body()).isEqualTo(503);
+        assertThat(dcs.federation.dc("dc1").privateStore().managedLeaves()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-web", "web%2Fdb", "we%20b", "w*b", "%00"})
+    void a_bad_service_name_is_a_400(String service) {
+        dcs.bootstrap().activate("dc1");
+        HttpResponse r = leaf(service);
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(dcs.federation.dc("dc1").privateStore().managedLeaves()).isEmpty();
+    }
+}
