@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshfed.app.auth.Accessor;
 import dev.meshfed.app.http.HttpResponse;
+import dev.meshfed.core.config.CaConfig;
 import dev.meshfed.core.custody.KeyContext;
 import dev.meshfed.core.custody.KeyPurpose;
 import dev.meshfed.core.identity.KeyIds;
@@ -240,6 +241,39 @@ class AgentLeafTest {
         HttpResponse blocked = get(dcs.handler("dc1"), LEAF + "web", "index=" + field(first, "ModifyIndex") + "&wait=2s");
         assertThat(field(blocked, "SerialNumber")).isEqualTo(field(first, "SerialNumber"));
         assertThat(dcs.sleeps).isNotEmpty();
+    }
+
+    @Test
+    void a_rate_limited_replacement_serves_the_stored_leaf_while_valid_and_a_first_call_gets_429() {
+        dcs.bootstrap().activate("dc1");
+        dcs.federation.dc("dc1").caStore().putCaConfig(CaConfig.builder().csrMaxPerSecond(1).build(), 0);
+        HttpResponse first = leaf("web");
+        dcs.clock.set(stored("web").value().rotateAfter());
+        var h = dcs.handler("dc1");
+        assertThat(CaTestDcs.post(h, "/v1/connect/ca/sign", CaTestDcs.signBody(CaTestDcs.csr("valid-ec-p256.pem")))
+                .status()).isEqualTo(200); // spends the one token of this second
+
+        HttpResponse kept = get(h, LEAF + "web", "");
+        HttpResponse none = get(h, LEAF + "db", "");
+
+        assertThat(kept.status()).as(kept.body()).isEqualTo(200);
+        assertThat(field(kept, "SerialNumber")).isEqualTo(field(first, "SerialNumber"));
+        assertThat(none.status()).isEqualTo(429);
+        dcs.clock.advance(Duration.ofSeconds(1));
+        assertThat(field(get(h, LEAF + "web", ""), "SerialNumber")).isNotEqualTo(field(first, "SerialNumber"));
+    }
+
+    @Test
+    void without_managed_leaves_wired_the_route_answers_501() {
+        dcs.bootstrap().activate("dc1");
+        var d = dcs.federation.dc("dc1");
+        var plain = new SignCsr(d.caStore(), d.privateStore(), dcs.authorizer,
+                new dev.meshfed.core.ratelimit.CsrRateLimiter(d.privateStore(), dcs.clock, new java.util.Random(3)),
+                dcs.activeSigner("dc1"), new dev.meshfed.core.pki.LeafSigningCore(CaTestDcs.PARSER, dcs.pki.profiles(),
+                        CaTestDcs.ISSUER), new java.util.Random(5), dcs.clock);
+        var h = new CaFunctionsHandler(dev.meshfed.app.http.RouteTable.deployed(),
+                java.util.Map.of(dev.meshfed.app.http.FunctionName.SIGN_CSR, plain), new dev.meshfed.app.http.ErrorMapper());
+        assertThat(get(h, LEAF + "web", "").status()).isEqualTo(501);
     }
 
     @Test
