@@ -98,8 +98,9 @@ public final class AgentLeaf {
         sign.trustDomain(); // 503 before the primary's bootstrap
         String currentKeyId = sign.activeSigner().require().keyId(); // 503 before this DC has a signer
         if (query.blocking()) {
+            // No leaf yet: answer at once (a new one is made) rather than wait on an index that can't move.
             parts.poller().await(query, () -> sign.privateStore().managedLeaf(service, accessor.accessorId())
-                    .map(Versioned::version).orElse(0L));
+                    .map(Versioned::version).orElse(-1L));
         }
         ManagedLeafResponse body = leaf(token, service, accessor.accessorId(), currentKeyId);
         return ConsulHeaders.withQueryMeta(HttpResponse.json(200, Json.write(body)), body.modifyIndex(), Duration.ZERO);
@@ -114,18 +115,19 @@ public final class AgentLeaf {
             if (decision.reuse()) {
                 return serve(touch(stored.get(), now));
             }
-            if (decision.action() == ManagedLeafPolicy.Action.DROP) {
-                try {
-                    sign.privateStore().deleteManagedLeaf(service, accessorId, stored.get().version());
-                } catch (Conflict raced) {
-                    return serve(reread(service, accessorId)); // another request replaced it
-                }
-                stored = Optional.empty();
-            }
+            boolean drop = decision.action() == ManagedLeafPolicy.Action.DROP;
             try {
+                // Replaced in place (expected = the version read), so the item's index only grows
+                // and a blocked client never sees it go back, also when an unused leaf is dropped.
                 return issue(token, service, accessorId, stored, now);
             } catch (RateLimited limited) {
-                if (stored.isPresent() && decision.stillValid()) {
+                if (drop) {
+                    try {
+                        sign.privateStore().deleteManagedLeaf(service, accessorId, stored.get().version());
+                    } catch (Conflict raced) {
+                        // another request replaced it meanwhile; nothing to drop
+                    }
+                } else if (decision.stillValid()) {
                     return serve(stored.get());
                 }
                 throw limited;

@@ -209,6 +209,36 @@ class AgentLeafTest {
         assertThat(field(after, "SerialNumber")).isNotEqualTo(field(first, "SerialNumber"));
         assertThat(stored("web").value().serial()).isEqualTo(field(after, "SerialNumber"));
         assertThat(stored("web").value().lastUsedAt()).isEqualTo(dcs.clock.instant());
+        assertThat(Long.parseLong(field(after, "ModifyIndex")))
+                .as("replaced in place: the index never goes back for a blocked client")
+                .isGreaterThan(Long.parseLong(field(first, "ModifyIndex")));
+    }
+
+    @Test
+    void an_unused_leaf_whose_replacement_is_rate_limited_is_deleted_and_not_served() {
+        dcs.bootstrap().activate("dc1");
+        dcs.federation.dc("dc1").caStore().putCaConfig(CaConfig.builder().csrMaxPerSecond(1).build(), 0);
+        leaf("web");
+        ManagedLeaf l = stored("web").value();
+        dcs.clock.set(ManagedLeafPolicy.unusedSince(l));
+        dcs.activate("dc1");
+        var h = dcs.handler("dc1");
+        assertThat(CaTestDcs.post(h, "/v1/connect/ca/sign", CaTestDcs.signBody(CaTestDcs.csr("valid-ec-p256.pem")))
+                .status()).isEqualTo(200);
+
+        HttpResponse r = get(h, LEAF + "web", "");
+
+        assertThat(r.status()).isEqualTo(429);
+        assertThat(dcs.federation.dc("dc1").privateStore().managedLeaf("web", ANON)).isEmpty();
+    }
+
+    @Test
+    void a_blocking_call_for_a_service_with_no_leaf_answers_at_once_with_a_new_one() {
+        dcs.bootstrap().activate("dc1");
+        HttpResponse r = get(dcs.handler("dc1"), LEAF + "web", "index=5");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(dcs.sleeps).isEmpty();
+        assertThat(field(r, "SerialNumber")).isEqualTo(stored("web").value().serial());
     }
 
     @Test
