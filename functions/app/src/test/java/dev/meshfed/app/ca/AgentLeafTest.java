@@ -307,6 +307,64 @@ class AgentLeafTest {
     }
 
     @Test
+    void each_token_accessor_has_its_own_leaf() {
+        dcs.bootstrap().activate("dc1");
+        var allow = new dev.meshfed.app.auth.AclsOff();
+        dcs.authorizer = new dev.meshfed.app.auth.Authorizer() {
+            @Override
+            public Accessor serviceWrite(dev.meshfed.app.auth.Token token, String service) {
+                return token.anonymous() ? Accessor.ANONYMOUS
+                        : new Accessor(token.secret().equals("a-secret") ? "11111111-1111-4111-8111-111111111111"
+                                : "22222222-2222-4222-8222-222222222222");
+            }
+
+            @Override
+            public Accessor meshWrite(dev.meshfed.app.auth.Token token) {
+                return allow.meshWrite(token);
+            }
+
+            @Override
+            public Accessor operatorRead(dev.meshfed.app.auth.Token token) {
+                return allow.operatorRead(token);
+            }
+
+            @Override
+            public Accessor operatorWrite(dev.meshfed.app.auth.Token token) {
+                return allow.operatorWrite(token);
+            }
+        };
+        var h = dcs.handler("dc1");
+        HttpResponse a = h.handle(dev.meshfed.app.http.HttpRequest.builder("GET", LEAF + "web")
+                .header("X-Consul-Token", "a-secret").build());
+        HttpResponse b = h.handle(dev.meshfed.app.http.HttpRequest.builder("GET", LEAF + "web")
+                .header("X-Consul-Token", "b-secret").build());
+        HttpResponse a2 = h.handle(dev.meshfed.app.http.HttpRequest.builder("GET", LEAF + "web")
+                .header("X-Consul-Token", "a-secret").build());
+
+        assertThat(field(a, "SerialNumber")).isNotEqualTo(field(b, "SerialNumber")).isEqualTo(field(a2, "SerialNumber"));
+        assertThat(dcs.federation.dc("dc1").privateStore().managedLeaves()).hasSize(2);
+        assertThat(dcs.federation.dc("dc1").privateStore().managedLeaf("web", "11111111-1111-4111-8111-111111111111"))
+                .isPresent();
+    }
+
+    @Test
+    void a_reuse_refreshes_last_used_at_at_most_once_an_hour() {
+        dcs.bootstrap().activate("dc1");
+        HttpResponse first = leaf("web");
+        Instant created = stored("web").value().lastUsedAt();
+
+        dcs.clock.advance(Duration.ofMinutes(59));
+        assertThat(field(leaf("web"), "ModifyIndex")).isEqualTo(field(first, "ModifyIndex"));
+        assertThat(stored("web").value().lastUsedAt()).isEqualTo(created);
+
+        dcs.clock.advance(Duration.ofMinutes(2));
+        HttpResponse later = leaf("web");
+        assertThat(field(later, "SerialNumber")).isEqualTo(field(first, "SerialNumber"));
+        assertThat(stored("web").value().lastUsedAt()).isEqualTo(dcs.clock.instant());
+        assertThat(field(later, "ModifyIndex")).isEqualTo(String.valueOf(stored("web").version()));
+    }
+
+    @Test
     void a_caller_without_service_write_is_a_403_and_nothing_is_stored() {
         dcs.bootstrap().activate("dc1");
         dcs.authorizer = denyingEverything();
