@@ -84,6 +84,11 @@ class AgentLeafTest {
         s.update(new byte[] {1, 2, 3});
         assertThat(s.verify(sig)).isTrue();
 
+        OpenSsl.Result k = OpenSsl.ecKey(keyPem);
+        assertThat(k.exitCode()).as(k.output()).isZero();
+        assertThat(k.output()).contains("EC Key valid.")
+                .contains(dev.meshfed.core.pki.Pem.encode("PUBLIC KEY", cert.getPublicKey().getEncoded()));
+
         OpenSsl.Result v = OpenSsl.verify(List.of(dcs.pki.activeRoot().certificate()), certs.subList(1, certs.size()),
                 cert, "sslclient", now);
         assertThat(v.ok()).as(v.output()).isTrue();
