@@ -2,6 +2,7 @@ package dev.meshfed.lambda;
 
 import dev.meshfed.app.auth.Authorizer;
 import dev.meshfed.app.ca.ActiveSigner;
+import dev.meshfed.app.ca.AgentLeaf;
 import dev.meshfed.app.ca.CaAdmin;
 import dev.meshfed.app.ca.CaFunctionsHandler;
 import dev.meshfed.app.ca.FetchRoots;
@@ -73,7 +74,10 @@ public record DcFunctions(CaStore ca, PrivateStore privateStore, FetchRoots fetc
                 () -> Duration.ZERO, clock); // replication lag arrives with replicate-intentions
         ActiveSigner signer = new ActiveSigner(ca, privateStore, custody, providers, clock);
         SignCsr signCsr = new SignCsr(ca, privateStore, authorizer, new CsrRateLimiter(privateStore, clock, random), signer,
-                new LeafSigningCore(parser, profiles, issuer), random, clock);
+                new LeafSigningCore(parser, profiles, issuer), random, clock)
+                .withManagedLeaves(new AgentLeaf.Parts(new JcaKeyPairFactory(providers, random),
+                        new BcCsrBuilder(providers), custody,
+                        new IndexPoller(clock, IndexPoller.Sleeper.THREAD, random), maxBlockingWait));
         RotateLeaves rotateLeaves = new RotateLeaves(ca.localDc(), ca.primaryDc(), ca, privateStore, custody, issuer,
                 new JcaKeyPairFactory(providers, random), parser, new BcCsrBuilder(providers), profiles, clock,
                 RotateLeaves.storedConfig(ca));

@@ -74,6 +74,24 @@ public final class OpenSsl {
         }
     }
 
+    /**
+     * {@code openssl ec -check -pubout} of an {@code EC PRIVATE KEY} PEM: the output holds
+     * {@code EC Key valid.} and the public key as {@code PUBLIC KEY} PEM when openssl reads it.
+     */
+    public static Result ecKey(String keyPem) {
+        try {
+            Path f = Files.createTempFile("meshfed-key", ".pem");
+            try {
+                Files.writeString(f, keyPem, StandardCharsets.US_ASCII);
+                return run(List.of("openssl", "ec", "-check", "-pubout", "-in", f.toString()));
+            } finally {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Path write(Path f, Collection<X509Certificate> certs) throws IOException {
         StringBuilder sb = new StringBuilder();
         certs.forEach(c -> sb.append(Certificates.toPem(c)));

@@ -41,8 +41,8 @@ import java.util.random.RandomGenerator;
  * {@link Authorizer}, the rate limit through {@link CsrRateLimiter}, the signer through
  * {@link ActiveSigner}), then the inventory record and the response.
  *
- * <p>{@code GET /v1/agent/connect/ca/leaf/{service}} (managed leaves) is not implemented yet: it
- * answers 501.
+ * <p>{@code GET /v1/agent/connect/ca/leaf/{service}} (managed leaves) is served by {@link AgentLeaf}
+ * when the function was given one ({@link #withManagedLeaves}); without it the route answers 501.
  */
 public final class SignCsr implements HttpFunction {
 
@@ -63,6 +63,7 @@ public final class SignCsr implements HttpFunction {
     private final Clock clock;
     private final Datacenter datacenter;
     private volatile TrustDomain trustDomain; // never changes once the primary has bootstrapped
+    private final AgentLeaf agentLeaf; // null: the managed-leaf route answers 501
 
     public SignCsr(CaStore caStore, PrivateStore privateStore, Authorizer authorizer, CsrRateLimiter rateLimiter,
             ActiveSigner activeSigner, LeafSigningCore core, RandomGenerator random, Clock clock) {
@@ -75,13 +76,33 @@ public final class SignCsr implements HttpFunction {
         this.random = Objects.requireNonNull(random, "random");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.datacenter = new Datacenter(caStore.localDc());
+        this.agentLeaf = null;
+    }
+
+    private SignCsr(SignCsr base, AgentLeaf.Parts parts) {
+        this.caStore = base.caStore;
+        this.privateStore = base.privateStore;
+        this.authorizer = base.authorizer;
+        this.rateLimiter = base.rateLimiter;
+        this.activeSigner = base.activeSigner;
+        this.core = base.core;
+        this.random = base.random;
+        this.clock = base.clock;
+        this.datacenter = base.datacenter;
+        this.agentLeaf = new AgentLeaf(this, parts);
+    }
+
+    /** This function with {@code GET /v1/agent/connect/ca/leaf/{service}} served. */
+    public SignCsr withManagedLeaves(AgentLeaf.Parts parts) {
+        return new SignCsr(this, Objects.requireNonNull(parts, "parts"));
     }
 
     @Override
     public HttpResponse handle(HttpRequest request, RouteMatch.Found match) {
         return switch (match.route().template()) {
             case SIGN -> sign(request);
-            case MANAGED_LEAF -> HttpResponse.text(501, MANAGED_LEAF_NOT_IMPLEMENTED);
+            case MANAGED_LEAF -> agentLeaf == null ? HttpResponse.text(501, MANAGED_LEAF_NOT_IMPLEMENTED)
+                    : agentLeaf.handle(request, match.pathParameter("service"));
             default -> throw new IllegalStateException("sign-csr does not serve " + match.route().template());
         };
     }
@@ -103,17 +124,67 @@ public final class SignCsr implements HttpFunction {
         }
     }
 
+    /** What {@link #signFor} made: the leaf, and the signer it was signed under. */
+    record Issued(SignedLeaf leaf, String signingKeyId, long signerVersion) {
+    }
+
     /**
-     * The DC's CSR policy. Before the primary's bootstrap there is no trust domain to check check 5
-     * against, so the answer is check 9's 503 at once (meshfed: the one case where check 9 comes first).
+     * One leaf through the same path as {@code POST /v1/connect/ca/sign} (checks, gates, core),
+     * with no inventory record and no response: for {@link AgentLeaf}.
      */
-    private LeafCsrValidator.Policy policy(CaConfig config) {
+    Issued signFor(Token token, String csrPem, Instant now) {
+        CaConfig config = config();
+        try (Gates gates = new Gates(token, config)) {
+            SignedLeaf leaf = core.sign(csrPem, policy(config), gates, gates::signer, now, config.leafCertTtl());
+            return new Issued(leaf, gates.loaded.keyId(), gates.loaded.itemVersion());
+        }
+    }
+
+    CaConfig config() {
+        return caStore.caConfig(datacenter.name(), false).map(Versioned::value).orElseGet(CaConfig::defaults);
+    }
+
+    /** The trust domain, or check 9's 503 before the primary's bootstrap. */
+    TrustDomain trustDomain() {
         TrustDomain td = trustDomain;
         if (td == null) {
             td = caStore.bundle(false).map(Versioned::value).map(TrustBundle::trustDomain)
                     .orElseThrow(() -> new NotReady(activeSigner.notInitializedText(), ActiveSigner.RETRY_AFTER));
             trustDomain = td;
         }
+        return td;
+    }
+
+    Datacenter datacenter() {
+        return datacenter;
+    }
+
+    ActiveSigner activeSigner() {
+        return activeSigner;
+    }
+
+    PrivateStore privateStore() {
+        return privateStore;
+    }
+
+    Authorizer authorizer() {
+        return authorizer;
+    }
+
+    RandomGenerator random() {
+        return random;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /**
+     * The DC's CSR policy. Before the primary's bootstrap there is no trust domain to check check 5
+     * against, so the answer is check 9's 503 at once (meshfed: the one case where check 9 comes first).
+     */
+    private LeafCsrValidator.Policy policy(CaConfig config) {
+        TrustDomain td = trustDomain();
         return new LeafCsrValidator.Policy(td, datacenter, config.allowedDnsSuffixes(),
                 config.allowedIpRanges().stream().map(CidrRange::parse).toList());
     }

@@ -99,13 +99,18 @@ final class CaTestDcs {
         return new ActiveSigner(d.caStore(), d.privateStore(), custody, PROVIDERS, clock);
     }
 
-    FetchRoots fetchRoots(String dc) {
-        var d = federation.dc(dc);
-        IndexPoller poller = new IndexPoller(clock, pause -> {
+    /** A poller whose pauses move the clock and run {@link #onSleep}. */
+    IndexPoller poller() {
+        return new IndexPoller(clock, pause -> {
             sleeps.add(pause);
             clock.advance(pause);
             onSleep.run();
         }, new Random(7));
+    }
+
+    FetchRoots fetchRoots(String dc) {
+        var d = federation.dc(dc);
+        IndexPoller poller = poller();
         return new FetchRoots(d.caStore(), d.privateStore(), authorizer, poller,
                 BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, () -> Duration.ofMillis(12), clock);
     }
@@ -114,7 +119,9 @@ final class CaTestDcs {
         var d = federation.dc(dc);
         return new SignCsr(d.caStore(), d.privateStore(), authorizer,
                 new CsrRateLimiter(d.privateStore(), clock, new Random(3)), signer,
-                new LeafSigningCore(PARSER, pki.profiles(), ISSUER), new Random(5), clock);
+                new LeafSigningCore(PARSER, pki.profiles(), ISSUER), new Random(5), clock)
+                .withManagedLeaves(new AgentLeaf.Parts(KEYS, new dev.meshfed.pki.BcCsrBuilder(PROVIDERS), custody,
+                        poller(), BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT));
     }
 
     CaFunctionsHandler handler(String dc) {

@@ -266,12 +266,6 @@ class SignCsrTest {
     }
 
     @Test
-    void managed_leaves_are_not_implemented_yet() {
-        HttpResponse r = get(dcs.handler("dc1"), "/v1/agent/connect/ca/leaf/web", "");
-        assertThat(r.status()).isEqualTo(501);
-    }
-
-    @Test
     void sign_csr_unwraps_only_the_intermediate_key_and_only_once_per_key() {
         dcs.bootstrap().activate("dc1");
         CaFunctionsHandler h = dcs.handler("dc1");
