@@ -162,7 +162,10 @@ public final class CaAdmin implements HttpFunction {
         return switch (change.kind()) {
             case NO_CHANGE -> HttpResponse.empty(200);
             case CONFIG_ONLY, NEW_INTERMEDIATE -> store(change, version);
-            case NEW_ROOT -> newRoot(change, decoded);
+            // before the first root there is nothing to rotate: the configuration is what the
+            // bootstrap will use (rotate-leaves bootstraps on this record), unless it brings its own root
+            case NEW_ROOT -> caStore.bundle(true).isEmpty() && change.effective().suppliedRoot().isEmpty()
+                    ? store(change, version) : newRoot(change, decoded);
         };
     }
 

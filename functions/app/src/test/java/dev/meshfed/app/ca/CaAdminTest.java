@@ -157,6 +157,15 @@ class CaAdminTest {
     }
 
     @Test
+    void beforeTheFirstRootAKeyTypeIsStoredForTheBootstrapNot501() {
+        CaTestDcs fresh = new CaTestDcs();
+        HttpResponse r = put(fresh.adminHandler("dc1"), CONFIG, body("{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":384}"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(fresh.federation.dc("dc1").caStore().caConfig("dc1", true).orElseThrow().value().privateKeyBits())
+                .isEqualTo(384);
+    }
+
+    @Test
     void keyTypeChangeInThePrimaryIs501AndStoresNothing() {
         long idx = index("dc1");
         List<String> before = caTable("dc1");

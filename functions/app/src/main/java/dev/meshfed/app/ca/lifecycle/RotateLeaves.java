@@ -118,8 +118,15 @@ public final class RotateLeaves {
                 }
                 case CaStore.CSR_REQUEST -> primaryCa.answer(key.owner());
                 case CaStore.MEMBERSHIP -> primaryCa.answerAll();
+                case CaStore.CA_CONFIG -> {
+                    // ca-admin storing the primary's configuration before the first root is the
+                    // bootstrap request: bootstrap at once with it instead of waiting for the tick
+                    if (key.owner().equals(d.name()) && d.ca().bundle(true).isEmpty()) {
+                        requestBootstrap();
+                    }
+                }
                 default -> {
-                    // signer, configuration, results: nothing for the primary to do here
+                    // signer, results: nothing for the primary to do here
                 }
             }
         } else {
