@@ -10,6 +10,7 @@ import dev.meshfed.core.custody.KeyPurpose;
 import dev.meshfed.core.custody.WrappedKey;
 import dev.meshfed.core.error.NotReady;
 import dev.meshfed.core.identity.KeyIds;
+import dev.meshfed.core.pki.Certificates;
 import dev.meshfed.core.pki.LeafSigner;
 import dev.meshfed.core.store.CaStore;
 import dev.meshfed.core.store.PrivateStore;
@@ -61,13 +62,6 @@ public final class ActiveSigner {
 
     /** A loaded signer: the item version it came from and what signing needs. */
     public record Loaded(long itemVersion, String keyId, DcChain chain, LeafSigner signer, Instant readAt) {
-        public Instant notBefore() {
-            return signer.certificate().getNotBefore().toInstant();
-        }
-
-        public Instant notAfter() {
-            return signer.certificate().getNotAfter().toInstant();
-        }
     }
 
     private final CaStore caStore;
@@ -99,7 +93,7 @@ public final class ActiveSigner {
     public Loaded require() {
         Instant now = clock.instant();
         Loaded l = current(now).orElseThrow(() -> new NotReady(notInitializedText(), RETRY_AFTER));
-        if (now.isBefore(l.notBefore()) || now.isAfter(l.notAfter())) {
+        if (!Certificates.isValidAt(l.signer().certificate(), now)) {
             throw new NotReady(SIGNER_NOT_VALID, RETRY_AFTER);
         }
         return l;

@@ -3,8 +3,8 @@
  * intermediate, answering secondaries' intermediate CSR requests (primary), join and re-key
  * through the enrolment-signed CSR exchange (secondaries), re-drive of unanswered requests and
  * renewal at half-life. {@link dev.meshfed.app.ca.lifecycle.RotateLeaves} is the entry point for
- * both trigger kinds (stream record, per-minute tick); {@link dev.meshfed.app.ca.lifecycle.SignerValidity}
- * is the read the leaf path asks before it signs. Every step re-reads the current items and
+ * both trigger kinds (stream record, per-minute tick); the leaf path reads the signer it leaves
+ * behind through {@link dev.meshfed.app.ca.ActiveSigner}. Every step re-reads the current items and
  * writes conditionally, so a duplicate record, a second instance or a retried tick changes nothing
  * twice. See docs/architecture-flows.md.
  */

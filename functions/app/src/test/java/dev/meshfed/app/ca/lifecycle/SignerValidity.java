@@ -10,23 +10,24 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The leaf path's question before it signs: does this DC have a signer that is valid now? Reads
+ * Test helper (the leaf path itself asks {@link dev.meshfed.app.ca.ActiveSigner}, which also loads
+ * the key): the leaf path's question before it signs: does this DC have a signer that is valid now? Reads
  * the DC's signer item only; touches no key. A DC in its first join (no chain yet), a retired
  * signer, and an intermediate that is expired or not yet valid all answer empty: such a signer
  * never signs (certificates.md, Expiry guards). During a re-key the previous intermediate stays
  * the answer until the new one is activated.
  */
-public final class SignerValidity {
+final class SignerValidity {
     private final CaStore ca;
     private final String dc;
 
-    public SignerValidity(CaStore ca, String dc) {
+    SignerValidity(CaStore ca, String dc) {
         this.ca = ca;
         this.dc = dc;
     }
 
     /** This DC's chain if its signer is active and its intermediate valid at {@code now}. */
-    public Optional<DcChain> validSignerAt(Instant now) {
+    Optional<DcChain> validSignerAt(Instant now) {
         return ca.signer(dc, true).map(Versioned::value).filter(s -> s.state() == SignerState.ACTIVE)
                 .map(SignerRecord::chain).filter(c -> Certificates.isValidAt(c.signer(), now));
     }
