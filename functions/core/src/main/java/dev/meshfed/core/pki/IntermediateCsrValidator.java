@@ -9,6 +9,7 @@ import static dev.meshfed.core.error.InvalidCsr.Reason.UNSUPPORTED_SAN;
 import static dev.meshfed.core.error.InvalidCsr.Reason.URI_COUNT;
 
 import dev.meshfed.core.error.InvalidCsr;
+import dev.meshfed.core.error.UntrustedText;
 import dev.meshfed.core.identity.Datacenter;
 import dev.meshfed.core.identity.TrustDomain;
 import java.security.PublicKey;
@@ -60,7 +61,7 @@ public final class IntermediateCsrValidator {
         String uri = csr.uris().get(0);
         if (!expectedUri.equals(uri)) {
             throw new InvalidCsr(NOT_A_CA_SIGNING_ID, "intermediate CSR URI SAN must be " + expectedUri + ", got "
-                    + LeafCsrValidator.printable(uri));
+                    + UntrustedText.bounded(uri));
         }
         if (!csr.dnsNames().isEmpty() || !csr.ipAddresses().isEmpty() || !csr.emails().isEmpty()
                 || csr.otherSanCount() > 0) {
@@ -68,7 +69,7 @@ public final class IntermediateCsrValidator {
         }
         if (!activeRootId.equals(request.expectedRootId())) {
             throw new InvalidCsr(UNEXPECTED_ROOT, "intermediate CSR request expects root "
-                    + LeafCsrValidator.printable(String.valueOf(request.expectedRootId()))
+                    + UntrustedText.bounded(request.expectedRootId())
                     + " but the active root is " + activeRootId);
         }
         return new Approved(dc, csr.publicKey(), spec);

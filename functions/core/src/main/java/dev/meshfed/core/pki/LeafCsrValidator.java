@@ -17,6 +17,7 @@ import dev.meshfed.core.error.InvalidCsr;
 import dev.meshfed.core.config.CidrRange;
 import dev.meshfed.core.config.DnsSuffixes;
 import dev.meshfed.core.error.InvalidInput;
+import dev.meshfed.core.error.UntrustedText;
 import dev.meshfed.core.identity.Datacenter;
 import dev.meshfed.core.identity.SpiffeId;
 import dev.meshfed.core.identity.TrustDomain;
@@ -92,7 +93,7 @@ public final class LeafCsrValidator {
         for (String dns : csr.dnsNames()) {
             if (!dnsAllowed(dns, policy.allowedDnsSuffixes())) {
                 throw new InvalidCsr(DNS_OR_IP_NOT_ALLOWED, "CSR SAN contains a DNS name that is not allowed: "
-                        + printable(dns));
+                        + UntrustedText.bounded(dns));
             }
         }
         for (byte[] ip : csr.ipAddresses()) {
@@ -107,7 +108,7 @@ public final class LeafCsrValidator {
         try {
             id = SpiffeId.parse(csr.uris().get(0));
         } catch (InvalidInput e) {
-            throw new InvalidCsr(NOT_A_LEAF_IDENTITY, SpiffeId.formatError(printable(csr.uris().get(0))));
+            throw new InvalidCsr(NOT_A_LEAF_IDENTITY, SpiffeId.formatError(UntrustedText.bounded(csr.uris().get(0))));
         }
         String partition;
         String dc;
@@ -121,17 +122,17 @@ public final class LeafCsrValidator {
             throw new InvalidCsr(NOT_A_LEAF_IDENTITY, "SPIFFE ID in CSR must be a service or mesh-gateway ID");
         }
         if (!SpiffeId.DEFAULT_PARTITION.equals(partition)) {
-            throw new InvalidCsr(PARTITION_UNSUPPORTED, "SPIFFE ID in CSR is in partition " + printable(partition)
+            throw new InvalidCsr(PARTITION_UNSUPPORTED, "SPIFFE ID in CSR is in partition " + UntrustedText.bounded(partition)
                     + "; partitions other than default are not supported");
         }
 
         // 5. ours: trust domain, then datacenter
         if (!id.trustDomain().equals(policy.trustDomain().value())) {
             throw new InvalidCsr(WRONG_TRUST_DOMAIN, "SPIFFE ID in CSR from a different trust domain: "
-                    + printable(id.trustDomain()) + ", we are " + policy.trustDomain());
+                    + UntrustedText.bounded(id.trustDomain()) + ", we are " + policy.trustDomain());
         }
         if (!dc.equals(policy.datacenter().name())) {
-            throw new InvalidCsr(WRONG_DATACENTER, "SPIFFE ID in CSR from a different datacenter: " + printable(dc)
+            throw new InvalidCsr(WRONG_DATACENTER, "SPIFFE ID in CSR from a different datacenter: " + UntrustedText.bounded(dc)
                     + ", we are " + policy.datacenter());
         }
 
@@ -172,13 +173,5 @@ public final class LeafCsrValidator {
             return false;
         }
         return suffixes.stream().anyMatch(s -> DnsSuffixes.matches(s, n));
-    }
-
-    /** Untrusted text in an error message: bounded and without control characters. */
-    static String printable(String s) {
-        String t = s.length() > 128 ? s.substring(0, 128) + "..." : s;
-        StringBuilder sb = new StringBuilder(t.length());
-        t.codePoints().forEach(c -> sb.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
-        return sb.toString();
     }
 }

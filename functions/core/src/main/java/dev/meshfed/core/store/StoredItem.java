@@ -57,7 +57,7 @@ public record StoredItem(ItemKey key, long version, Instant updatedAt, Instant e
         String pk = attributes.get("pk") instanceof Attr.S s ? s.value() : null;
         String sk = attributes.get("sk") instanceof Attr.S s ? s.value() : null;
         ItemKey key = ItemKey.fromStored(pk, sk);
-        String where = key != null ? key.toString() : bounded(String.valueOf(pk) + "/" + sk);
+        String where = key != null ? key.toString() : dev.meshfed.core.error.UntrustedText.bounded(pk + "/" + sk);
         if (key == null) {
             throw new UndecodableItem(where, "missing or malformed pk/sk");
         }
@@ -79,11 +79,5 @@ public record StoredItem(ItemKey key, long version, Instant updatedAt, Instant e
         java.util.Map<String, Attr> body = new java.util.LinkedHashMap<>(attributes);
         RESERVED.forEach(body::remove);
         return new StoredItem(key, version, updatedAt, expiresAt, body);
-    }
-
-    /** Untrusted key text in a message: at most 128 characters, no control characters. */
-    private static String bounded(String s) {
-        String t = s.length() > 128 ? s.substring(0, 128) + "..." : s;
-        return t.replaceAll("\\p{Cntrl}", "?");
     }
 }
