@@ -1,8 +1,6 @@
 package dev.meshfed.core.pki;
 
 import java.security.PublicKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 
 /** Signature algorithms meshfed signs with: it follows the signer's key (certificates.md). */
 public enum SignatureAlgorithm {
@@ -28,19 +26,10 @@ public enum SignatureAlgorithm {
      * @throws IllegalArgumentException for any other key: such a key can never be a meshfed signer
      */
     public static SignatureAlgorithm forSigner(PublicKey key) {
-        if (key instanceof ECPublicKey ec) {
-            int field = ec.getParams().getCurve().getField().getFieldSize();
-            if (field == 256) {
-                return ECDSA_SHA256;
-            }
-            if (field == 384) {
-                return ECDSA_SHA384;
-            }
-            throw new IllegalArgumentException("unsupported signer curve size " + field);
+        KeySpec spec = KeySpec.of(key);
+        if (spec == null) {
+            throw new IllegalArgumentException("unsupported signer key " + key.getAlgorithm());
         }
-        if (key instanceof RSAPublicKey) {
-            return RSA_SHA256;
-        }
-        throw new IllegalArgumentException("unsupported signer key " + key.getAlgorithm());
+        return spec.signatureAlgorithm();
     }
 }
