@@ -114,7 +114,7 @@ class AgentLeafTest {
         assertThat(field(second, "PrivateKeyPEM")).isEqualTo(field(first, "PrivateKeyPEM"));
         assertThat(field(second, "ModifyIndex")).isEqualTo(field(first, "ModifyIndex"));
         String leafKeyId = KeyIds.keyIdHex(Certificates.fromPem(field(first, "CertPEM")).get(0).getPublicKey());
-        assertThat(dcs.custody.unwraps).contains(new KeyContext("dc1", leafKeyId, KeyPurpose.MANAGED_LEAF));
+        assertThat(dcs.custody.contexts()).contains(new KeyContext("dc1", leafKeyId, KeyPurpose.MANAGED_LEAF));
     }
 
     @Test

@@ -258,7 +258,7 @@ class CaAdminTest {
         assertThat(r.body()).doesNotContain("PRIVATE KEY").doesNotContain(keyBase64.substring(0, 40));
         String keyId = KeyIds.keyIdHex(other.activeRoot().certificate().getPublicKey());
         var wrapped = dcs.federation.dc("dc1").privateStore().signerKey(keyId).orElseThrow().value();
-        assertThat(dcs.custody.delegate.unwrap(wrapped, new KeyContext("dc1", keyId, KeyPurpose.ROOT)).getEncoded())
+        assertThat(dcs.custody.delegate().unwrap(wrapped, new KeyContext("dc1", keyId, KeyPurpose.ROOT)).getEncoded())
                 .isEqualTo(rootKeys.getPrivate().getEncoded());
         for (String dc : List.of("dc1", "dc2")) {
             for (String item : caTable(dc)) {
@@ -410,7 +410,7 @@ class CaAdminTest {
         String keyId = KeyIds.keyIdHex(kp.getPublic());
         String pem = EnrolmentKeys.toPem(kp.getPublic());
         dcs.federation.dc("dc2").privateStore().putEnrolmentKey(new EnrolmentKey("dc2", keyId,
-                dcs.custody.delegate.wrap(kp.getPrivate(), new KeyContext("dc2", keyId, KeyPurpose.ENROLMENT)), pem));
+                dcs.custody.delegate().wrap(kp.getPrivate(), new KeyContext("dc2", keyId, KeyPurpose.ENROLMENT)), pem));
         HttpResponse r = get(h, ENROLMENT, "");
         assertThat(r.status()).isEqualTo(200);
         JsonNode json = CaTestDcs.PLAIN.readTree(r.body());

@@ -73,7 +73,7 @@ final class CaTestDcs {
         PrivateKey rootKey = pki.activeRoot().keys().getPrivate();
         String rootKeyId = KeyIds.keyIdHex(pki.activeRoot().certificate().getPublicKey());
         federation.dc("dc1").privateStore().putSignerKey(rootKeyId,
-                custody.delegate.wrap(rootKey, new KeyContext("dc1", rootKeyId, KeyPurpose.ROOT)));
+                custody.delegate().wrap(rootKey, new KeyContext("dc1", rootKeyId, KeyPurpose.ROOT)));
         federation.dc("dc1").privateStore().bumpChangeIndex();
         federation.settle();
         federation.dc("dc2").privateStore().bumpChangeIndex();
@@ -86,7 +86,7 @@ final class CaTestDcs {
         String keyId = KeyIds.keyIdHex(inter.certificate().getPublicKey());
         var d = federation.dc(dc);
         var kc = new KeyContext(dc, keyId, KeyPurpose.INTERMEDIATE);
-        d.privateStore().putSignerKey(keyId, custody.delegate.wrap(inter.keys().getPrivate(), kc));
+        d.privateStore().putSignerKey(keyId, custody.delegate().wrap(inter.keys().getPrivate(), kc));
         long version = d.caStore().signer(dc, true).map(v -> v.version()).orElse(0L);
         d.caStore().putSigner(new SignerRecord(dc, SignerState.ACTIVE, pki.dcChain(dc), null), version);
         d.privateStore().bumpChangeIndex();
@@ -181,27 +181,6 @@ final class CaTestDcs {
             return PLAIN.writeValueAsString(Map.of("CSR", csrPem));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Key custody that records every unwrap's context, to show which purposes a function asked for. */
-    static final class RecordingCustody implements KeyCustody {
-        final KeyCustody delegate;
-        final List<KeyContext> unwraps = Collections.synchronizedList(new ArrayList<>());
-
-        RecordingCustody(KeyCustody delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public WrappedKey wrap(PrivateKey key, KeyContext context) {
-            return delegate.wrap(key, context);
-        }
-
-        @Override
-        public PrivateKey unwrap(WrappedKey wrapped, KeyContext context) {
-            unwraps.add(context);
-            return delegate.unwrap(wrapped, context);
         }
     }
 }

@@ -275,13 +275,13 @@ class SignCsrTest {
         }
         String interKeyId = KeyIds.keyIdHex(dcs.pki.signer("dc1").certificate().getPublicKey());
 
-        assertThat(dcs.custody.unwraps).hasSize(1);
-        assertThat(dcs.custody.unwraps).allSatisfy(c -> {
+        assertThat(dcs.custody.contexts()).hasSize(1);
+        assertThat(dcs.custody.contexts()).allSatisfy(c -> {
             assertThat(c.purpose()).isEqualTo(KeyPurpose.INTERMEDIATE);
             assertThat(c.keyId()).isEqualTo(interKeyId);
             assertThat(c.datacenter()).isEqualTo("dc1");
         });
-        assertThat(dcs.custody.unwraps).noneMatch(c -> c.purpose() == KeyPurpose.ROOT);
+        assertThat(dcs.custody.contexts()).noneMatch(c -> c.purpose() == KeyPurpose.ROOT);
     }
 
     @Test
@@ -300,7 +300,7 @@ class SignCsrTest {
 
         assertThat(stillFirst).isEqualTo(first);
         assertThat(nowSecond).isEqualTo(second);
-        assertThat(dcs.custody.unwraps).extracting(c -> c.purpose()).containsOnly(KeyPurpose.INTERMEDIATE).hasSize(2);
+        assertThat(dcs.custody.contexts()).extracting(c -> c.purpose()).containsOnly(KeyPurpose.INTERMEDIATE).hasSize(2);
     }
 
     static String field(HttpResponse r, String name) {

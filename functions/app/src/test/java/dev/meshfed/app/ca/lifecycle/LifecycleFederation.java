@@ -1,5 +1,7 @@
 package dev.meshfed.app.ca.lifecycle;
 
+import dev.meshfed.app.ca.RecordingCustody;
+
 import dev.meshfed.core.bundle.DcChain;
 import dev.meshfed.core.bundle.TrustBundle;
 import dev.meshfed.core.ca.Membership;

@@ -1,5 +1,7 @@
 package dev.meshfed.app.ca.lifecycle;
 
+import dev.meshfed.app.ca.RecordingCustody;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshfed.core.bundle.DcChain;

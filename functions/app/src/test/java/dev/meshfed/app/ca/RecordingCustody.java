@@ -1,4 +1,6 @@
-package dev.meshfed.app.ca.lifecycle;
+package dev.meshfed.app.ca;
+
+import dev.meshfed.app.ca.lifecycle.RotateLeaves;
 
 import dev.meshfed.core.custody.KeyContext;
 import dev.meshfed.core.custody.KeyCustody;
@@ -10,15 +12,15 @@ import java.util.Collections;
 import java.util.List;
 
 /** Key custody that records every unwrap with whether {@link RotateLeaves} was on the call stack. */
-final class RecordingCustody implements KeyCustody {
+public final class RecordingCustody implements KeyCustody {
 
-    record Unwrap(KeyContext context, boolean viaRotateLeaves) {
+    public record Unwrap(KeyContext context, boolean viaRotateLeaves) {
     }
 
     private final KeyCustody delegate;
     private final List<Unwrap> unwraps = Collections.synchronizedList(new ArrayList<>());
 
-    RecordingCustody(KeyCustody delegate) {
+    public RecordingCustody(KeyCustody delegate) {
         this.delegate = delegate;
     }
 
@@ -35,11 +37,21 @@ final class RecordingCustody implements KeyCustody {
         return delegate.unwrap(wrapped, context);
     }
 
-    List<Unwrap> unwraps() {
+    /** The custody that really wraps and unwraps. */
+    public KeyCustody delegate() {
+        return delegate;
+    }
+
+    public List<Unwrap> unwraps() {
         return List.copyOf(unwraps);
     }
 
-    List<Unwrap> unwraps(KeyPurpose purpose) {
+    /** The context of every unwrap, in order. */
+    public List<KeyContext> contexts() {
+        return unwraps().stream().map(Unwrap::context).toList();
+    }
+
+    public List<Unwrap> unwraps(KeyPurpose purpose) {
         return unwraps().stream().filter(u -> u.context().purpose() == purpose).toList();
     }
 }
