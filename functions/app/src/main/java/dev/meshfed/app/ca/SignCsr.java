@@ -114,7 +114,7 @@ public final class SignCsr implements HttpFunction {
             throw new InvalidInput(CSR_REQUIRED);
         }
         Token token = Tokens.extract(request);
-        CaConfig config = caStore.caConfig(datacenter.name(), false).map(Versioned::value).orElseGet(CaConfig::defaults);
+        CaConfig config = config();
         Instant now = clock.instant();
         try (Gates gates = new Gates(token, config)) {
             SignedLeaf leaf = core.sign(body.csr(), policy(config), gates, gates::signer, now, config.leafCertTtl());
@@ -140,9 +140,25 @@ public final class SignCsr implements HttpFunction {
         }
     }
 
+    /**
+     * The DC's CA configuration, re-read at most every {@link ActiveSigner#REFRESH} like the signer:
+     * a read per signature would put a table read on the hot path for a value that rarely changes.
+     */
     CaConfig config() {
-        return caStore.caConfig(datacenter.name(), false).map(Versioned::value).orElseGet(CaConfig::defaults);
+        Instant now = clock.instant();
+        CachedConfig c = cachedConfig;
+        if (c == null || !now.isBefore(c.readAt().plus(ActiveSigner.REFRESH)) || now.isBefore(c.readAt())) {
+            c = new CachedConfig(caStore.caConfig(datacenter.name(), false).map(Versioned::value)
+                    .orElseGet(CaConfig::defaults), now);
+            cachedConfig = c;
+        }
+        return c.config();
     }
+
+    private record CachedConfig(CaConfig config, Instant readAt) {
+    }
+
+    private volatile CachedConfig cachedConfig;
 
     /** The trust domain, or check 9's 503 before the primary's bootstrap. */
     TrustDomain trustDomain() {
