@@ -21,7 +21,7 @@ import dev.meshfed.pki.BcCertificateIssuer;
 import dev.meshfed.pki.CryptoProviders;
 import dev.meshfed.pki.JcaKeyPairFactory;
 import dev.meshfed.store.embedded.EmbeddedFederation;
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import dev.meshfed.testkit.TestFederation;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

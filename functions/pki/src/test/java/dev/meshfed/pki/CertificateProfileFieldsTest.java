@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meshfed.core.identity.KeyIds;
 import dev.meshfed.core.pki.Certificates;
 import dev.meshfed.core.pki.KeySpec;
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import dev.meshfed.testkit.TestFederation;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;

@@ -11,7 +11,7 @@ import dev.meshfed.core.bundle.TrustedRoot;
 import dev.meshfed.core.identity.KeyIds;
 import dev.meshfed.core.pki.Certificates;
 import dev.meshfed.core.pki.KeySpec;
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import dev.meshfed.testkit.TestFederation;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

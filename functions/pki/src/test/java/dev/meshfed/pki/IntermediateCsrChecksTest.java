@@ -13,7 +13,7 @@ import dev.meshfed.core.pki.IntermediateCsrValidator;
 import dev.meshfed.core.pki.KeySpec;
 import dev.meshfed.core.pki.Pem;
 import dev.meshfed.testkit.Fixtures;
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import dev.meshfed.testkit.OpenSsl;
 import dev.meshfed.testkit.TestFederation;
 import java.security.KeyFactory;

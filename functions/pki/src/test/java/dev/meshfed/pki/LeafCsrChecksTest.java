@@ -18,7 +18,7 @@ import dev.meshfed.core.pki.LeafSigningCore;
 import dev.meshfed.core.pki.LeafSigningGates;
 import dev.meshfed.core.pki.SignedLeaf;
 import dev.meshfed.testkit.Fixtures;
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import dev.meshfed.testkit.OpenSsl;
 import dev.meshfed.testkit.TestFederation;
 import java.security.cert.X509Certificate;

@@ -2,7 +2,7 @@ package dev.meshfed.pki;
 
 import dev.meshfed.core.pki.KeySpec;
 import dev.meshfed.testkit.Fixtures;
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import dev.meshfed.testkit.TestFederation;
 import java.security.KeyPair;
 import java.security.SecureRandom;

@@ -1,5 +1,7 @@
 package dev.meshfed.testkit;
 
+import dev.meshfed.core.clock.MutableClock;
+
 import dev.meshfed.core.bundle.ChainAssembler;
 import dev.meshfed.core.bundle.DcChain;
 import dev.meshfed.core.bundle.TrustBundle;

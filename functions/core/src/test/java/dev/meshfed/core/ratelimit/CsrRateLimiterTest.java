@@ -12,7 +12,7 @@ import dev.meshfed.core.store.PrivateStore;
 import dev.meshfed.core.store.StoreUnavailable;
 import dev.meshfed.core.store.Versioned;
 import dev.meshfed.core.testing.InMemoryTableStore;
-import dev.meshfed.core.testing.TestClock;
+import dev.meshfed.core.clock.MutableClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +40,7 @@ class CsrRateLimiterTest {
     private static final int THREADS = 8;
 
     private InMemoryTableStore table;
-    private TestClock clock;
+    private MutableClock clock;
     private PrivateStore store;
     private ExecutorService pool;
 
@@ -50,7 +50,7 @@ class CsrRateLimiterTest {
         // widen the gap between a read and its conditional write, as a network round trip does,
         // so racing threads really interleave there
         table.beforePut(item -> Thread.yield());
-        clock = new TestClock(T0);
+        clock = new MutableClock(T0);
         store = new PrivateStore(table, DC, clock);
         pool = Executors.newFixedThreadPool(THREADS);
     }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.meshfed.core.ca.Membership;
 import dev.meshfed.core.store.OwnershipViolation;
 import dev.meshfed.core.store.Table;
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import dev.meshfed.testkit.store.StoreSamples;
 import java.time.Duration;
 import java.util.List;

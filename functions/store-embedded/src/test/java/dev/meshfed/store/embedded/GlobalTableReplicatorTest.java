@@ -8,7 +8,7 @@ import dev.meshfed.core.store.ItemKey;
 import dev.meshfed.core.store.StoredItem;
 import dev.meshfed.core.store.Table;
 import dev.meshfed.store.embedded.stream.Change;
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

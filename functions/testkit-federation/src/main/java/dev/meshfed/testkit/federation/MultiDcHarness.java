@@ -9,7 +9,7 @@ import dev.meshfed.store.embedded.stream.StreamFeed;
 import dev.meshfed.store.embedded.stream.StreamSubscriber;
 import dev.meshfed.stream.events.DecodedChange;
 import dev.meshfed.stream.events.StreamRecords;
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

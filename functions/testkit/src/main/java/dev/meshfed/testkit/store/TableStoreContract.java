@@ -17,7 +17,7 @@ import dev.meshfed.core.store.Page;
 import dev.meshfed.core.store.StoredItem;
 import dev.meshfed.core.store.TableStore;
 import dev.meshfed.core.store.Versioned;
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

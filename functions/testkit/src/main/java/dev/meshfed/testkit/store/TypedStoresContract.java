@@ -34,7 +34,7 @@ import dev.meshfed.core.store.StoredItem;
 import dev.meshfed.core.store.TableStore;
 import dev.meshfed.core.store.UndecodableItem;
 import dev.meshfed.core.stream.QuarantinedRecord;
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.meshfed.store.embedded.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -14,7 +14,7 @@ import dev.meshfed.core.store.UndecodableItem;
 import dev.meshfed.stream.events.DecodedChange;
 import dev.meshfed.stream.events.StreamRecords;
 import dev.meshfed.stream.events.StreamSource;
-import dev.meshfed.testkit.MutableClock;
+import dev.meshfed.core.clock.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

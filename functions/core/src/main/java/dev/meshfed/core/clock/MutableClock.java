@@ -1,4 +1,4 @@
-package dev.meshfed.core.testing;
+package dev.meshfed.core.clock;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,14 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock that moves only when a test moves it. Core cannot use the testkit's {@code MutableClock}
- * (the testkit depends on core), so core's tests carry this small twin.
+ * A clock that moves only when told to: tests never depend on real time, and {@code meshfed dev}'s
+ * clock control moves every DC's clock with it. In core so that core's own tests use it too.
  */
-public final class TestClock extends Clock {
+public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    public TestClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
+    }
+
+    /** A fixed, round starting instant shared by tests so that their numbers are easy to read. */
+    public static MutableClock atDefaultStart() {
+        return new MutableClock(Instant.parse("2026-06-01T12:00:00Z"));
     }
 
     public void advance(Duration d) {
