@@ -7,8 +7,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock that moves only when told to: tests never depend on real time, and {@code meshfed dev}'s
- * clock control moves every DC's clock with it. In core so that core's own tests use it too.
+ * A clock that moves only when told to, so tests never depend on real time. In core (not the
+ * testkit) so that core's own tests use the same one.
  */
 public final class MutableClock extends Clock {
     private volatile Instant now;
