@@ -90,14 +90,20 @@ public final class PrivateStore {
 
     /** Records an issued leaf; the record expires {@link #INVENTORY_GRACE} after the leaf. */
     public void recordLeaf(LeafRecord leaf) {
-        String shard = LEAF + "." + shardOf(leaf.serial());
-        new Items<>(table, shard, PrivateTableCodecs.LEAF, clock).put(dc, leaf.serial(), leaf, 0,
-                leaf.notAfter().plus(INVENTORY_GRACE));
+        inventory(leaf.serial()).put(dc, leaf.serial(), leaf, 0, leaf.notAfter().plus(INVENTORY_GRACE));
     }
 
     public Optional<Versioned<LeafRecord>> leaf(String serial) {
-        return new Items<>(table, LEAF + "." + shardOf(serial), PrivateTableCodecs.LEAF, clock).get(dc, serial, true);
+        return inventory(serial).get(dc, serial, true);
     }
+
+    /** The inventory shard of a serial; one typed view per shard, made once (this is on the signing path). */
+    private Items<LeafRecord> inventory(String serial) {
+        return inventoryShards.computeIfAbsent(shardOf(serial),
+                s -> new Items<>(table, LEAF + "." + s, PrivateTableCodecs.LEAF, clock));
+    }
+
+    private final java.util.Map<String, Items<LeafRecord>> inventoryShards = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Two hex digits from the serial's last byte: serials are random, so shards fill evenly. */
     static String shardOf(String serialColonHex) {
