@@ -37,7 +37,8 @@ import java.util.Optional;
  * </ol>
  *
  * <h2>Service identities ({@code agent/structs/acl.go}, {@code ACLServiceIdentity.SyntheticPolicy})</h2>
- * A service identity {@code {ServiceName: "web"}} stands for Consul's synthesised policy
+ * A service identity {@code {ServiceName: "web"}} stands for Consul's synthesised policy (the template
+ * {@code aclPolicyTemplateServiceIdentity} in {@code agent/structs/acl_ce.go})
  * <pre>
  * service "web"               { policy = "write" }
  * service "web-sidecar-proxy" { policy = "write" }
