@@ -3,7 +3,6 @@ package dev.meshfed.bench;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.meshfed.app.auth.AclsOff;
 import dev.meshfed.app.ca.CaFunctionsHandler;
 import dev.meshfed.app.ca.SignCsr;
 import dev.meshfed.app.http.BlockingQuery;
@@ -16,7 +15,8 @@ import dev.meshfed.core.pki.KeySpec;
 import dev.meshfed.core.pki.Pem;
 import dev.meshfed.custody.LocalKeyCustody;
 import dev.meshfed.lambda.ApiGatewayAdapter;
-import dev.meshfed.lambda.DcFunctions;
+import dev.meshfed.app.wiring.DcFunctions;
+import dev.meshfed.app.config.DcConfig;
 import dev.meshfed.pki.BcCertificateIssuer;
 import dev.meshfed.pki.CryptoProviders;
 import dev.meshfed.pki.JcaKeyPairFactory;
@@ -124,7 +124,8 @@ public class SignCsrCallBenchmark {
             String rootKeyId = KeyIds.keyIdHex(pki.activeRoot().certificate().getPublicKey());
             dc1.privateStore().putSignerKey(rootKeyId, custody.wrap(pki.activeRoot().keys().getPrivate(),
                     new KeyContext("dc1", rootKeyId, KeyPurpose.ROOT)));
-            DcFunctions f = DcFunctions.build(dc1.caStore(), dc1.privateStore(), custody, providers, new AclsOff(),
+            DcFunctions f = DcFunctions.build(dc1.caStore(), dc1.intentionStore(), dc1.privateStore(), custody, providers,
+                    DcConfig.AclMode.OFF,
                     BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, clock);
             f.rotateLeaves().tick(); // dc1's intermediate
             long configVersion = dc1.caStore().caConfig("dc1", true).map(v -> v.version()).orElse(0L);

@@ -1,9 +1,10 @@
 package dev.meshfed.lambda;
 
-import dev.meshfed.app.auth.AclsOff;
+import dev.meshfed.app.wiring.DcFunctions;
 import dev.meshfed.app.config.DcConfig;
 import dev.meshfed.core.custody.KeyCustody;
 import dev.meshfed.core.store.CaStore;
+import dev.meshfed.core.store.IntentionStore;
 import dev.meshfed.core.store.PrivateStore;
 import dev.meshfed.custody.KmsClients;
 import dev.meshfed.custody.KmsKeyCustody;
@@ -28,9 +29,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * local runs such as {@code sam local invoke}). Built on the first invocation, once per Lambda
  * instance: a class load or a test start connects to nothing.
  *
- * <p>ACLs: until the ACL system lands (next issue) only {@link AclsOff} exists, so a DC configured
- * with {@code MESHFED_ACL=on} (the default) refuses to start rather than serve with every check
- * open: running without ACLs must be an explicit {@code MESHFED_ACL=off}. Failing closed.
+ * <p>ACLs are on unless {@code MESHFED_ACL=off} says otherwise: tokens and policies are read from
+ * the region's replica of the intentions table.
  */
 @DefaultBean
 @ApplicationScoped
@@ -71,12 +71,10 @@ public class LambdaWiring implements Wiring {
         String dc = config.datacenter().name();
         CaStore ca = new CaStore(new DynamoDbTableStore(dynamo, config.tables().ca()), dc, config.primary().name(), clock);
         PrivateStore privateStore = new PrivateStore(new DynamoDbTableStore(dynamo, config.tables().privateTable()), dc, clock);
-        if (config.acl() == DcConfig.AclMode.ON) {
-            throw new IllegalStateException("MESHFED_ACL=on, but the ACL system is not implemented yet; set MESHFED_ACL=off"
-                    + " to run datacenter " + dc + " without ACLs");
-        }
-        return DcFunctions.build(ca, privateStore, custody(config, environment), CryptoProviders.get(), new AclsOff(),
-                config.maxBlockingWait(), clock);
+        IntentionStore intentions = new IntentionStore(new DynamoDbTableStore(dynamo, config.tables().intentions()), dc,
+                config.primary().name(), clock);
+        return DcFunctions.build(ca, intentions, privateStore, custody(config, environment), CryptoProviders.get(),
+                config.acl(), config.maxBlockingWait(), clock);
     }
 
     private static KeyCustody custody(DcConfig config, Map<String, String> environment) {

@@ -1,5 +1,6 @@
 package dev.meshfed.lambda;
 
+import dev.meshfed.app.wiring.DcFunctions;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.meshfed.core.error.InvalidInput;
 import dev.meshfed.core.store.Table;

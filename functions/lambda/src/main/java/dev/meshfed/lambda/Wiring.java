@@ -1,5 +1,7 @@
 package dev.meshfed.lambda;
 
+import dev.meshfed.app.wiring.DcFunctions;
+
 /**
  * Where the Funqy shims get this DC's functions. {@link LambdaWiring} builds them from the
  * environment over DynamoDB and KMS; tests replace it with a bean over the embedded store.

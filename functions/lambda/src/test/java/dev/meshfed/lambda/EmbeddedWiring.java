@@ -1,6 +1,7 @@
 package dev.meshfed.lambda;
 
-import dev.meshfed.app.auth.AclsOff;
+import dev.meshfed.app.wiring.DcFunctions;
+import dev.meshfed.app.config.DcConfig;
 import dev.meshfed.app.http.BlockingQuery;
 import dev.meshfed.core.custody.KeyContext;
 import dev.meshfed.core.custody.KeyPurpose;
@@ -57,7 +58,8 @@ public class EmbeddedWiring implements Wiring {
                     new KeyContext("dc1", rootKeyId, KeyPurpose.ROOT)));
             // the CA table behind a switch, so a test can make the store unavailable
             CaStore ca = new CaStore(new Switchable(dc1.table(Table.CA)), "dc1", "dc1", clock);
-            DcFunctions f = DcFunctions.build(ca, dc1.privateStore(), custody, providers, new AclsOff(),
+            DcFunctions f = DcFunctions.build(ca, dc1.intentionStore(), dc1.privateStore(), custody, providers,
+                    DcConfig.AclMode.OFF,
                     BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, clock);
             f.rotateLeaves().tick(); // dc1's intermediate
             dc1.privateStore().bumpChangeIndex();

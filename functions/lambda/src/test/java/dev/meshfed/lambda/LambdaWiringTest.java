@@ -1,5 +1,6 @@
 package dev.meshfed.lambda;
 
+import dev.meshfed.app.wiring.DcFunctions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,11 +47,11 @@ class LambdaWiringTest {
     }
 
     @Test
-    void aclsOnRefusesToStartUntilTheAclSystemExists() {
+    void aclsOnWiresTheTokenAuthorizerAndAclsOffTheOpenOne() {
         Map<String, String> env = environment();
         env.put("MESHFED_ACL", "on");
-        assertThatThrownBy(() -> LambdaWiring.fromEnvironment(env)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("set MESHFED_ACL=off");
+        assertThat(LambdaWiring.fromEnvironment(env).authorizer().enforcing()).isTrue();
+        assertThat(LambdaWiring.fromEnvironment(environment()).authorizer().enforcing()).isFalse();
     }
 
     @Test

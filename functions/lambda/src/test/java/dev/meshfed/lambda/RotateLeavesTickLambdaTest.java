@@ -1,5 +1,6 @@
 package dev.meshfed.lambda;
 
+import dev.meshfed.app.wiring.DcFunctions;
 import static dev.meshfed.lambda.LambdaEvents.event;
 import static dev.meshfed.lambda.LambdaEvents.eventServer;
 import static io.restassured.RestAssured.given;

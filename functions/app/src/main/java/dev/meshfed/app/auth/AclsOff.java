@@ -1,5 +1,7 @@
 package dev.meshfed.app.auth;
 
+import dev.meshfed.core.acl.Grants;
+
 import java.util.Objects;
 
 /**
@@ -9,28 +11,16 @@ import java.util.Objects;
  */
 public final class AclsOff implements Authorizer {
 
+    private static final Caller EVERYONE = new Caller(Accessor.ANONYMOUS, Grants.globalManagement());
+
     @Override
-    public Accessor serviceWrite(Token token, String service) {
+    public Caller caller(Token token) {
         Objects.requireNonNull(token, "token");
-        Objects.requireNonNull(service, "service");
-        return Accessor.ANONYMOUS;
+        return EVERYONE;
     }
 
     @Override
-    public Accessor meshWrite(Token token) {
-        Objects.requireNonNull(token, "token");
-        return Accessor.ANONYMOUS;
-    }
-
-    @Override
-    public Accessor operatorRead(Token token) {
-        Objects.requireNonNull(token, "token");
-        return Accessor.ANONYMOUS;
-    }
-
-    @Override
-    public Accessor operatorWrite(Token token) {
-        Objects.requireNonNull(token, "token");
-        return Accessor.ANONYMOUS;
+    public boolean enforcing() {
+        return false;
     }
 }

@@ -3,6 +3,7 @@ package dev.meshfed.app.ca;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.meshfed.app.acl.AclApi;
 import dev.meshfed.app.auth.Authorizer;
 import dev.meshfed.app.ca.lifecycle.EnrolmentKeys;
 import dev.meshfed.app.ca.lifecycle.SignerStatus;
@@ -91,7 +92,7 @@ public final class CaAdmin implements HttpFunction {
     public static final String ROOT_IN_SECONDARY =
             "RootCert and PrivateKey can be supplied only in the primary datacenter: a secondary's intermediate"
                     + " is always signed by the primary's root";
-    /** The 501 text of a {@code ca-admin} route that is not built yet (rotation, ACLs). */
+    /** The 501 text of a {@code ca-admin} route that is not built yet (rotation). */
     public static final String NOT_BUILT = "this endpoint is not implemented yet";
     /** Retry-After for an enrolment key that rotate-leaves has not made yet. */
     public static final Duration ENROLMENT_RETRY_AFTER = Duration.ofMinutes(1);
@@ -105,12 +106,19 @@ public final class CaAdmin implements HttpFunction {
     private final Supplier<SignerStatus> signerStatus;
     private final Clock clock;
     private final boolean primary;
+    private final AclApi aclApi; // null: the ACL routes answer 501
 
     /**
      * @param signerStatus this DC's signer status, in production {@code rotateLeaves::status}
      */
     public CaAdmin(CaStore caStore, PrivateStore privateStore, KeyCustody custody, Authorizer authorizer,
             Supplier<SignerStatus> signerStatus, Clock clock) {
+        this(caStore, privateStore, custody, authorizer, signerStatus, clock, null);
+    }
+
+    private CaAdmin(CaStore caStore, PrivateStore privateStore, KeyCustody custody, Authorizer authorizer,
+            Supplier<SignerStatus> signerStatus, Clock clock, AclApi aclApi) {
+        this.aclApi = aclApi;
         this.caStore = Objects.requireNonNull(caStore, "caStore");
         this.privateStore = Objects.requireNonNull(privateStore, "privateStore");
         this.custody = Objects.requireNonNull(custody, "custody");
@@ -118,6 +126,12 @@ public final class CaAdmin implements HttpFunction {
         this.signerStatus = Objects.requireNonNull(signerStatus, "signerStatus");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.primary = caStore.localDc().equals(caStore.primaryDc());
+    }
+
+    /** This function serving the ACL routes ({@code /v1/acl/*}) through {@code acls} too. */
+    public CaAdmin withAcls(AclApi acls) {
+        return new CaAdmin(caStore, privateStore, custody, authorizer, signerStatus, clock,
+                Objects.requireNonNull(acls, "acls"));
     }
 
     @Override
@@ -128,7 +142,8 @@ public final class CaAdmin implements HttpFunction {
             case DATACENTERS -> "PUT".equals(method) ? putDatacenters(request) : getDatacenters(request);
             case ENROLMENT -> enrolment(request);
             case REPLICATION -> replication(request);
-            default -> HttpResponse.text(501, NOT_BUILT);
+            default -> aclApi != null && AclApi.serves(match.route().template()) ? aclApi.handle(request, match)
+                    : HttpResponse.text(501, NOT_BUILT);
         };
     }
 

@@ -314,28 +314,19 @@ class AgentLeafTest {
     @Test
     void each_token_accessor_has_its_own_leaf() {
         dcs.bootstrap().activate("dc1");
-        var allow = new dev.meshfed.app.auth.AclsOff();
         dcs.authorizer = new dev.meshfed.app.auth.Authorizer() {
+            // every token may do everything, each under its own accessor
             @Override
-            public Accessor serviceWrite(dev.meshfed.app.auth.Token token, String service) {
-                return token.anonymous() ? Accessor.ANONYMOUS
+            public dev.meshfed.app.auth.Caller caller(dev.meshfed.app.auth.Token token) {
+                Accessor accessor = token.anonymous() ? Accessor.ANONYMOUS
                         : new Accessor(token.secret().equals("a-secret") ? "11111111-1111-4111-8111-111111111111"
                                 : "22222222-2222-4222-8222-222222222222");
+                return new dev.meshfed.app.auth.Caller(accessor, dev.meshfed.core.acl.Grants.globalManagement());
             }
 
             @Override
-            public Accessor meshWrite(dev.meshfed.app.auth.Token token) {
-                return allow.meshWrite(token);
-            }
-
-            @Override
-            public Accessor operatorRead(dev.meshfed.app.auth.Token token) {
-                return allow.operatorRead(token);
-            }
-
-            @Override
-            public Accessor operatorWrite(dev.meshfed.app.auth.Token token) {
-                return allow.operatorWrite(token);
+            public boolean enforcing() {
+                return true;
             }
         };
         var h = dcs.handler("dc1");

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshfed.app.auth.Accessor;
 import dev.meshfed.app.auth.Authorizer;
-import dev.meshfed.app.auth.PermissionDenied;
 import dev.meshfed.app.auth.Token;
 import dev.meshfed.app.http.BodyLimits;
 import dev.meshfed.app.http.HttpResponse;
@@ -315,26 +314,17 @@ class SignCsrTest {
         }
     }
 
+    /** Every token resolves, as the anonymous token, and grants nothing: Consul's default deny. */
     static Authorizer denyingEverything() {
         return new Authorizer() {
             @Override
-            public Accessor serviceWrite(Token token, String service) {
-                throw PermissionDenied.lacks(Accessor.ANONYMOUS, "service", "write", service);
+            public dev.meshfed.app.auth.Caller caller(Token token) {
+                return new dev.meshfed.app.auth.Caller(Accessor.ANONYMOUS, dev.meshfed.core.acl.Grants.none());
             }
 
             @Override
-            public Accessor meshWrite(Token token) {
-                throw PermissionDenied.lacks(Accessor.ANONYMOUS, "mesh", "write");
-            }
-
-            @Override
-            public Accessor operatorRead(Token token) {
-                throw PermissionDenied.lacks(Accessor.ANONYMOUS, "operator", "read");
-            }
-
-            @Override
-            public Accessor operatorWrite(Token token) {
-                throw PermissionDenied.lacks(Accessor.ANONYMOUS, "operator", "write");
+            public boolean enforcing() {
+                return true;
             }
         };
     }

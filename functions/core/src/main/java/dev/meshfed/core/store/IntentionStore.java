@@ -1,5 +1,6 @@
 package dev.meshfed.core.store;
 
+import dev.meshfed.core.acl.AclLink;
 import dev.meshfed.core.acl.AclPolicy;
 import dev.meshfed.core.acl.AclToken;
 import dev.meshfed.core.intentions.IntentionItem;
@@ -20,16 +21,28 @@ public final class IntentionStore {
     public static final String INTENTION = "intention";
     public static final String TOKEN = "acl-token";
     public static final String POLICY = "acl-policy";
+    /** A secret's SHA-256 to its token's accessor ({@link AclLink}). */
+    public static final String SECRET_LINK = "acl-secret";
+    /** A policy name to its ID ({@link AclLink}): keeps names unique. */
+    public static final String POLICY_NAME_LINK = "acl-policy-name";
+    /** The one bootstrap marker ({@link AclLink} to the first management token). */
+    public static final String BOOTSTRAP = "acl-bootstrap";
+    /** The bootstrap marker's ID. */
+    public static final String BOOTSTRAP_ID = "done";
     /** Tombstones outlive the 24-hour stream retention by far, so a replay can never resurrect a delete. */
     public static final Duration TOMBSTONE_TTL = Duration.ofDays(7);
 
     public static final Map<String, ItemCodec<?>> CODECS = Map.of(INTENTION, IntentionTableCodecs.INTENTION, TOKEN,
-            IntentionTableCodecs.TOKEN, POLICY, IntentionTableCodecs.POLICY);
+            IntentionTableCodecs.TOKEN, POLICY, IntentionTableCodecs.POLICY, SECRET_LINK, IntentionTableCodecs.LINK,
+            POLICY_NAME_LINK, IntentionTableCodecs.LINK, BOOTSTRAP, IntentionTableCodecs.LINK);
 
     private final String primaryDc;
     private final Items<IntentionItem> intentions;
     private final Items<AclToken> tokens;
     private final Items<AclPolicy> policies;
+    private final Items<AclLink> secretLinks;
+    private final Items<AclLink> policyNames;
+    private final Items<AclLink> bootstrap;
 
     public IntentionStore(TableStore table, String localDc, String primaryDc, Clock clock) {
         TableStore guarded = new OwnerGuard(localDc, table);
@@ -37,6 +50,9 @@ public final class IntentionStore {
         this.intentions = new Items<>(guarded, INTENTION, IntentionTableCodecs.INTENTION, clock);
         this.tokens = new Items<>(guarded, TOKEN, IntentionTableCodecs.TOKEN, clock);
         this.policies = new Items<>(guarded, POLICY, IntentionTableCodecs.POLICY, clock);
+        this.secretLinks = new Items<>(guarded, SECRET_LINK, IntentionTableCodecs.LINK, clock);
+        this.policyNames = new Items<>(guarded, POLICY_NAME_LINK, IntentionTableCodecs.LINK, clock);
+        this.bootstrap = new Items<>(guarded, BOOTSTRAP, IntentionTableCodecs.LINK, clock);
     }
 
     public Optional<Versioned<IntentionItem>> intention(String id, boolean consistent) {
@@ -87,5 +103,46 @@ public final class IntentionStore {
 
     public List<Versioned<AclPolicy>> policies(boolean consistent) {
         return policies.list(primaryDc, consistent);
+    }
+
+    /** The accessor whose secret hashes to {@code secretSha256}, if any. */
+    public Optional<Versioned<AclLink>> secretLink(String secretSha256, boolean consistent) {
+        return secretLinks.get(primaryDc, secretSha256, consistent);
+    }
+
+    /**
+     * Creates the link from a secret's hash to its accessor; a {@code Conflict} if the hash is
+     * linked already (the same secret twice).
+     */
+    public void createSecretLink(String secretSha256, AclLink link) {
+        secretLinks.put(primaryDc, secretSha256, link, 0, null);
+    }
+
+    public void deleteSecretLink(String secretSha256, long expectedVersion) {
+        secretLinks.delete(primaryDc, secretSha256, expectedVersion);
+    }
+
+    /** The ID of the policy named {@code name}, if the name is taken. */
+    public Optional<Versioned<AclLink>> policyNameLink(String name, boolean consistent) {
+        return policyNames.get(primaryDc, name, consistent);
+    }
+
+    /** Takes {@code name}; a {@code Conflict} if it is taken. */
+    public void createPolicyNameLink(String name, AclLink link) {
+        policyNames.put(primaryDc, name, link, 0, null);
+    }
+
+    public void deletePolicyNameLink(String name, long expectedVersion) {
+        policyNames.delete(primaryDc, name, expectedVersion);
+    }
+
+    /** The bootstrap marker, once the first management token was made. */
+    public Optional<Versioned<AclLink>> bootstrapMarker(boolean consistent) {
+        return bootstrap.get(primaryDc, BOOTSTRAP_ID, consistent);
+    }
+
+    /** Writes the bootstrap marker; a {@code Conflict} if there is one: bootstrap happens once. */
+    public void createBootstrapMarker(AclLink link) {
+        bootstrap.put(primaryDc, BOOTSTRAP_ID, link, 0, null);
     }
 }

@@ -196,7 +196,7 @@ public abstract class TypedStoresContract {
     @Test
     void tokensStoreOnlyTheSecretHash() {
         AclToken t = new AclToken("6a1f0000-0000-4000-8000-000000000002", "0f".repeat(32), "web token", List.of("p1"),
-                List.of(new AclToken.ServiceIdentity("web", List.of("dc2"))), false, clock.instant());
+                List.of(new AclToken.ServiceIdentity("web", List.of("dc2"))), false, clock.instant(), 3, 4);
         primaryIntentions.putToken(t, 0);
         assertEquals(t, primaryIntentions.token(t.accessorId(), true).orElseThrow().value());
         assertEquals(1, primaryIntentions.tokens(true).size());

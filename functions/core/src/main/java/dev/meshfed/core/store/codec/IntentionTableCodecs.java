@@ -1,5 +1,6 @@
 package dev.meshfed.core.store.codec;
 
+import dev.meshfed.core.acl.AclLink;
 import dev.meshfed.core.acl.AclPolicy;
 import dev.meshfed.core.acl.AclToken;
 import dev.meshfed.core.intentions.Intention;
@@ -67,7 +68,8 @@ public final class IntentionTableCodecs {
                     .s("description", t.description()).strings("policyIds", t.policyIds())
                     .maps("serviceIdentities", t.serviceIdentities(), si -> Fields.body().s("serviceName", si.serviceName())
                             .strings("datacenters", si.datacenters()).build())
-                    .bool("local", t.local()).instant("createdAt", t.createdAt()).build();
+                    .bool("local", t.local()).instant("createdAt", t.createdAt()).n("createIndex", t.createIndex())
+                    .n("modifyIndex", t.modifyIndex()).build();
         }
 
         @Override
@@ -83,7 +85,7 @@ public final class IntentionTableCodecs {
                 ids.add(new AclToken.ServiceIdentity(x.s("serviceName"), x.strings("datacenters")));
             }
             return new AclToken(f.s("accessorId"), hash, f.sOrNull("description"), f.strings("policyIds"), ids,
-                    f.boolOr("local", false), f.instant("createdAt"));
+                    f.boolOr("local", false), f.instant("createdAt"), f.n("createIndex"), f.n("modifyIndex"));
         }
     };
 
@@ -93,14 +95,29 @@ public final class IntentionTableCodecs {
         public Map<String, Attr> encode(AclPolicy p) {
             return Fields.body().s("id", p.id()).s("name", p.name()).s("description", p.description())
                     .s("rules", p.rules()).strings("datacenters", p.datacenters()).instant("createdAt", p.createdAt())
-                    .instant("modifiedAt", p.modifiedAt()).build();
+                    .instant("modifiedAt", p.modifiedAt()).n("createIndex", p.createIndex())
+                    .n("modifyIndex", p.modifyIndex()).build();
         }
 
         @Override
         public AclPolicy decode(ItemKey key, Map<String, Attr> body) {
             Fields f = Fields.of(key, body);
             return new AclPolicy(f.s("id"), f.s("name"), f.sOrNull("description"), f.s("rules"), f.strings("datacenters"),
-                    f.instant("createdAt"), f.instant("modifiedAt"));
+                    f.instant("createdAt"), f.instant("modifiedAt"), f.n("createIndex"), f.n("modifyIndex"));
+        }
+    };
+
+    /** {@code <primary>#acl-secret#<sha256>}, {@code <primary>#acl-policy-name#<name>}, {@code <primary>#acl-bootstrap#done}. */
+    public static final ItemCodec<AclLink> LINK = new ItemCodec<>() {
+        @Override
+        public Map<String, Attr> encode(AclLink link) {
+            return Fields.body().s("target", link.target()).instant("createdAt", link.createdAt()).build();
+        }
+
+        @Override
+        public AclLink decode(ItemKey key, Map<String, Attr> body) {
+            Fields f = Fields.of(key, body);
+            return new AclLink(f.s("target"), f.instant("createdAt"));
         }
     };
 }

@@ -1,6 +1,13 @@
-package dev.meshfed.lambda;
+package dev.meshfed.app.wiring;
 
+import dev.meshfed.app.acl.AclApi;
+import dev.meshfed.app.acl.AclAuthorizer;
+import dev.meshfed.app.acl.PolicyRulesJson;
+import dev.meshfed.app.auth.AclsOff;
 import dev.meshfed.app.auth.Authorizer;
+import dev.meshfed.app.config.DcConfig;
+import dev.meshfed.core.acl.AclService;
+import dev.meshfed.core.store.IntentionStore;
 import dev.meshfed.app.ca.ActiveSigner;
 import dev.meshfed.app.ca.AgentLeaf;
 import dev.meshfed.app.ca.CaAdmin;
@@ -29,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * One DC's functions as plain classes, built once per Lambda instance from its stores and ports
@@ -37,21 +45,28 @@ import java.util.Objects;
  * answers Consul's 404, as API Gateway would never route it here.
  *
  * @param ca           the DC's CA store (CA table replica in its region)
+ * @param intentions   the DC's intentions-table replica (intentions, ACL tokens and policies)
  * @param privateStore the DC's private table
+ * @param acls         the ACL system over {@code intentions}
+ * @param authorizer   what every endpoint asks: tokens and policies with ACLs on, everything allowed with them off
  * @param fetchRoots   the {@code fetch-roots} function
  * @param signCsr      the {@code sign-csr} function
  * @param rotateLeaves the {@code rotate-leaves} function
  * @param caAdmin      the {@code ca-admin} function (its signer status read by {@code rotateLeaves})
  * @param clock        the clock every function was given
  */
-public record DcFunctions(CaStore ca, PrivateStore privateStore, FetchRoots fetchRoots, SignCsr signCsr,
-        RotateLeaves rotateLeaves, CaAdmin caAdmin, Clock clock) {
+public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore privateStore, AclService acls,
+        Authorizer authorizer, FetchRoots fetchRoots, SignCsr signCsr, RotateLeaves rotateLeaves, CaAdmin caAdmin,
+        Clock clock) {
 
     private static final ErrorMapper ERRORS = new ErrorMapper();
 
     public DcFunctions {
         Objects.requireNonNull(ca, "ca");
+        Objects.requireNonNull(intentions, "intentions");
         Objects.requireNonNull(privateStore, "privateStore");
+        Objects.requireNonNull(acls, "acls");
+        Objects.requireNonNull(authorizer, "authorizer");
         Objects.requireNonNull(fetchRoots, "fetchRoots");
         Objects.requireNonNull(signCsr, "signCsr");
         Objects.requireNonNull(rotateLeaves, "rotateLeaves");
@@ -63,9 +78,12 @@ public record DcFunctions(CaStore ca, PrivateStore privateStore, FetchRoots fetc
      * Wires the functions of the DC that {@code ca} belongs to. Builds objects only: no store or
      * custody call is made here.
      */
-    public static DcFunctions build(CaStore ca, PrivateStore privateStore, KeyCustody custody, CryptoProviders providers,
-            Authorizer authorizer, Duration maxBlockingWait, Clock clock) {
+    public static DcFunctions build(CaStore ca, IntentionStore intentions, PrivateStore privateStore, KeyCustody custody,
+            CryptoProviders providers, DcConfig.AclMode aclMode, Duration maxBlockingWait, Clock clock) {
         SecureRandom random = new SecureRandom();
+        AclService acls = new AclService(intentions, ca.localDc(), PolicyRulesJson::decode, privateStore::bumpChangeIndex,
+                () -> UUID.randomUUID().toString(), clock);
+        Authorizer authorizer = aclMode == DcConfig.AclMode.ON ? new AclAuthorizer(acls) : new AclsOff();
         BcCertificateIssuer issuer = new BcCertificateIssuer(providers);
         BcCsrParser parser = new BcCsrParser(providers);
         CertificateProfiles profiles = new CertificateProfiles(random);
@@ -81,8 +99,10 @@ public record DcFunctions(CaStore ca, PrivateStore privateStore, FetchRoots fetc
         RotateLeaves rotateLeaves = new RotateLeaves(ca.localDc(), ca.primaryDc(), ca, privateStore, custody, issuer,
                 new JcaKeyPairFactory(providers, random), parser, new BcCsrBuilder(providers), profiles, clock,
                 RotateLeaves.storedConfig(ca));
-        CaAdmin caAdmin = new CaAdmin(ca, privateStore, custody, authorizer, rotateLeaves::status, clock);
-        return new DcFunctions(ca, privateStore, fetchRoots, signCsr, rotateLeaves, caAdmin, clock);
+        CaAdmin caAdmin = new CaAdmin(ca, privateStore, custody, authorizer, rotateLeaves::status, clock)
+                .withAcls(new AclApi(acls, authorizer, privateStore::changeIndex, ca.localDc(), ca.primaryDc()));
+        return new DcFunctions(ca, intentions, privateStore, acls, authorizer, fetchRoots, signCsr, rotateLeaves, caAdmin,
+                clock);
     }
 
     /** The HTTP entry of the deployable of {@code function}: the deployed route table, that function only. */
