@@ -115,6 +115,15 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
         };
     }
 
+    /**
+     * Every HTTP function of this DC behind the local route table (deployed routes plus the
+     * {@code /v1/dev/} controls), as one DC of {@code meshfed dev} serves them.
+     */
+    public CaFunctionsHandler localHandler() {
+        return new CaFunctionsHandler(RouteTable.local(), Map.of(FunctionName.FETCH_ROOTS, fetchRoots,
+                FunctionName.SIGN_CSR, signCsr, FunctionName.CA_ADMIN, caAdmin), ERRORS);
+    }
+
     /** The error mapper every HTTP deployable uses. */
     public static ErrorMapper errors() {
         return ERRORS;

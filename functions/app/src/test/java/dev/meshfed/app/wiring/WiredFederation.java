@@ -1,0 +1,84 @@
+package dev.meshfed.app.wiring;
+
+import dev.meshfed.app.config.DcConfig;
+import dev.meshfed.app.http.BlockingQuery;
+import dev.meshfed.app.http.HttpRequest;
+import dev.meshfed.app.http.HttpResponse;
+import dev.meshfed.core.custody.KeyContext;
+import dev.meshfed.core.custody.KeyPurpose;
+import dev.meshfed.core.identity.KeyIds;
+import dev.meshfed.core.pki.KeySpec;
+import dev.meshfed.custody.LocalKeyCustody;
+import dev.meshfed.pki.BcCertificateIssuer;
+import dev.meshfed.pki.CryptoProviders;
+import dev.meshfed.pki.JcaKeyPairFactory;
+import dev.meshfed.testkit.TestFederation;
+import dev.meshfed.testkit.federation.MultiDcHarness;
+
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Whole DCs as deployed ({@link DcFunctions#build}, every function, ACLs as asked) on the
+ * multi-DC harness. {@link #withPrimaryCa()} gives dc1 the testkit's root (the trust domain of the
+ * committed CSR fixtures) and one {@code rotate-leaves} tick issues its intermediate, so leaf
+ * signing works there.
+ */
+final class WiredFederation {
+    static final CryptoProviders PROVIDERS = CryptoProviders.of(CryptoProviders.Preference.AUTO);
+
+    final MultiDcHarness harness;
+    final Map<String, LocalKeyCustody> custody = new LinkedHashMap<>();
+    final Map<String, DcFunctions> dcs = new LinkedHashMap<>();
+
+    WiredFederation(DcConfig.AclMode acl, String... names) {
+        harness = new MultiDcHarness(List.of(names), names[0]);
+        for (String name : names) {
+            byte[] kek = new byte[LocalKeyCustody.KEK_BYTES];
+            new SecureRandom().nextBytes(kek);
+            custody.put(name, new LocalKeyCustody(kek));
+            var d = harness.dc(name);
+            dcs.put(name, DcFunctions.build(d.caStore(), d.intentionStore(), d.privateStore(), custody.get(name),
+                    PROVIDERS, acl, BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, harness.clock()));
+        }
+    }
+
+    DcFunctions dc(String name) {
+        return dcs.get(name);
+    }
+
+    /** dc1 holds the testkit root and an intermediate under it. */
+    WiredFederation withPrimaryCa() {
+        TestFederation pki = TestFederation.create(new BcCertificateIssuer(PROVIDERS),
+                new JcaKeyPairFactory(PROVIDERS, new SecureRandom()), KeySpec.EC_P256, harness.clock());
+        var dc1 = harness.dc("dc1");
+        dc1.caStore().putBundle(pki.bundle(), 0);
+        String rootKeyId = KeyIds.keyIdHex(pki.activeRoot().certificate().getPublicKey());
+        dc1.privateStore().putSignerKey(rootKeyId, custody.get("dc1").wrap(pki.activeRoot().keys().getPrivate(),
+                new KeyContext("dc1", rootKeyId, KeyPurpose.ROOT)));
+        dc("dc1").rotateLeaves().tick();
+        harness.settle();
+        return this;
+    }
+
+    /** The first management token's secret, made by bootstrap in dc1. */
+    String bootstrap() {
+        return dc("dc1").acls().bootstrap().secretId();
+    }
+
+    /** {@code method pathAndQuery} on {@code dc}'s local handler, with {@code token} (null: none). */
+    HttpResponse call(String dc, String method, String pathAndQuery, String token, String body) {
+        int q = pathAndQuery.indexOf('?');
+        HttpRequest.Builder b = HttpRequest.builder(method, q < 0 ? pathAndQuery : pathAndQuery.substring(0, q))
+                .rawQueryString(q < 0 ? "" : pathAndQuery.substring(q + 1));
+        if (token != null) {
+            b.header("X-Consul-Token", token);
+        }
+        if (body != null) {
+            b.body(body);
+        }
+        return dc(dc).localHandler().handle(b.build());
+    }
+}
