@@ -230,7 +230,13 @@ public final class PrimaryWrites implements HttpFunction {
         }
         outcome = outcome.withHeader(PrimaryApi.IDEMPOTENCY_KEY, claim.key());
         if (retryMayChange(outcome.status())) {
-            store.releaseIdempotency(claim.key(), claimed);
+            try {
+                store.releaseIdempotency(claim.key(), claimed);
+            } catch (RuntimeException e) {
+                // The claim then lapses after CLAIM_LEASE; until then a retry gets a 503 in-flight answer.
+                LOG.log(System.Logger.Level.WARNING, "could not release an idempotency claim: dc=" + localDc
+                        + " idempotencyKey=" + claim.key() + " failure=" + e.getClass().getSimpleName());
+            }
             return outcome;
         }
         try {

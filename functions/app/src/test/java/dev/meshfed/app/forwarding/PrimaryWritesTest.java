@@ -384,4 +384,39 @@ class PrimaryWritesTest {
         assertThat(retried.header(PrimaryApi.IDEMPOTENT_REPLAY)).contains("true");
         assertThat(delegate.calls).hasSize(1);
     }
+
+    @Test
+    void anOutcomeThatCannotBeRecordedStillReachesItsCallerAndTheClaimLapses() {
+        dev.meshfed.core.custody.KeyCustody failingSeal = new dev.meshfed.core.custody.KeyCustody() {
+            @Override
+            public dev.meshfed.core.custody.WrappedKey wrap(java.security.PrivateKey key,
+                                                            dev.meshfed.core.custody.KeyContext context) {
+                return custody.wrap(key, context);
+            }
+
+            @Override
+            public java.security.PrivateKey unwrap(dev.meshfed.core.custody.WrappedKey wrapped,
+                                                   dev.meshfed.core.custody.KeyContext context) {
+                return custody.unwrap(wrapped, context);
+            }
+
+            @Override
+            public dev.meshfed.core.custody.SealedData seal(byte[] plaintext, dev.meshfed.core.custody.KeyContext context) {
+                throw new dev.meshfed.core.custody.CustodyUnavailable("KMS could not generate a data key now: throttled");
+            }
+
+            @Override
+            public byte[] open(dev.meshfed.core.custody.SealedData sealed, dev.meshfed.core.custody.KeyContext context) {
+                return custody.open(sealed, context);
+            }
+        };
+        PrimaryWrites writes = PrimaryWrites.inPrimary(delegate, "dc1", store, failingSeal, new ErrorMapper(), clock);
+
+        HttpResponse first = call(writes, tokenCreate("k1"));
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body()).isEqualTo(CREATED);
+        assertThat(store.idempotency("k1").orElseThrow().value().state()).isEqualTo(IdempotencyRecord.State.PENDING);
+        assertThat(call(writes, tokenCreate("k1")).status()).isEqualTo(503);
+        assertThat(delegate.calls).hasSize(1);
+    }
 }
