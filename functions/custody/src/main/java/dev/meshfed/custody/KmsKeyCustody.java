@@ -4,6 +4,7 @@ import dev.meshfed.core.custody.CustodyUnavailable;
 import dev.meshfed.core.custody.KeyContext;
 import dev.meshfed.core.custody.KeyCustody;
 import dev.meshfed.core.custody.KeyUnwrapFailed;
+import dev.meshfed.core.custody.SealedData;
 import dev.meshfed.core.custody.WrappedKey;
 import java.security.PrivateKey;
 import java.util.Arrays;
@@ -111,6 +112,55 @@ public final class KmsKeyCustody implements KeyCustody {
             if (pkcs8 != null) {
                 Arrays.fill(pkcs8, (byte) 0);
             }
+        }
+    }
+
+    /**
+     * Seals {@code plaintext} as {@link #wrap} seals a key: a fresh KMS data key bound to the
+     * context's encryption context, AES-256-GCM with the context as AAD, the data key zeroed after.
+     */
+    @Override
+    public SealedData seal(byte[] plaintext, KeyContext context) {
+        GeneratedDataKey dataKey = generate(context);
+        try (dataKey) {
+            if (dataKey.plaintext().length != AesGcm.KEY_BYTES) {
+                throw new IllegalStateException("KMS returned a data key of " + dataKey.plaintext().length
+                        + " bytes for " + UnwrapTexts.sealedSubject(context) + ", expected " + AesGcm.KEY_BYTES);
+            }
+            return new SealedData(SCHEME, dataKey.encryptedKey(), AesGcm.seal(dataKey.plaintext(), plaintext,
+                    context.asAad()));
+        }
+    }
+
+    @Override
+    public byte[] open(SealedData sealed, KeyContext context) {
+        if (!SCHEME.equals(sealed.scheme())) {
+            throw UnwrapTexts.openFailed(context, "it was not sealed by " + SCHEME);
+        }
+        byte[] encryptedDataKey = sealed.encryptedDataKey();
+        if (encryptedDataKey.length == 0) {
+            throw UnwrapTexts.openFailed(context, "it has no encrypted data key");
+        }
+        byte[] ciphertext = sealed.ciphertext();
+        if (AesGcm.tooShort(ciphertext)) {
+            throw UnwrapTexts.openFailed(context, "the ciphertext is shorter than a nonce and a tag");
+        }
+        byte[] dataKey;
+        try {
+            dataKey = decrypt(encryptedDataKey, context);
+        } catch (KeyUnwrapFailed e) {
+            throw UnwrapTexts.openFailed(context, e.getMessage());
+        }
+        try {
+            if (dataKey.length != AesGcm.KEY_BYTES) {
+                throw UnwrapTexts.openFailed(context, "KMS returned a data key that is not " + AesGcm.KEY_BYTES + " bytes");
+            }
+            return AesGcm.open(dataKey, ciphertext, context.asAad());
+        } catch (AesGcm.NotAuthentic e) {
+            throw UnwrapTexts.openFailed(context, "authentication failed: the ciphertext was altered or belongs to"
+                    + " another DC, ID or purpose");
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
         }
     }
 

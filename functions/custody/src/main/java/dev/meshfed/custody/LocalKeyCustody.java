@@ -2,6 +2,7 @@ package dev.meshfed.custody;
 
 import dev.meshfed.core.custody.KeyContext;
 import dev.meshfed.core.custody.KeyCustody;
+import dev.meshfed.core.custody.SealedData;
 import dev.meshfed.core.custody.WrappedKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -209,6 +210,28 @@ public final class LocalKeyCustody implements KeyCustody {
             return key;
         } finally {
             Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    /** Seals {@code plaintext} as {@link #wrap} seals a key: AES-256-GCM under the KEK, the context as AAD. */
+    @Override
+    public SealedData seal(byte[] plaintext, KeyContext context) {
+        return new SealedData(SCHEME, new byte[0], AesGcm.seal(kek, plaintext, context.asAad()));
+    }
+
+    @Override
+    public byte[] open(SealedData sealed, KeyContext context) {
+        if (!SCHEME.equals(sealed.scheme())) {
+            throw UnwrapTexts.openFailed(context, "it was not sealed by " + SCHEME);
+        }
+        if (sealed.encryptedDataKey().length != 0) {
+            throw UnwrapTexts.openFailed(context, "a " + SCHEME + " seal carries no encrypted data key");
+        }
+        try {
+            return AesGcm.open(kek, sealed.ciphertext(), context.asAad());
+        } catch (AesGcm.NotAuthentic e) {
+            throw UnwrapTexts.openFailed(context, "authentication failed: the ciphertext was altered, belongs to another"
+                    + " DC, ID or purpose, or was sealed under another key-encryption key");
         }
     }
 

@@ -35,4 +35,13 @@ final class UnwrapTexts {
                 ? failed(context, "the decrypted bytes are not a PKCS#8 " + keyAlgorithm + " key")
                 : failed(context, "the stored key algorithm is not EC or RSA");
     }
+
+    /** {@code forwarded-response <id> in <dc>}: what sealed data is, for the texts of {@code open}. */
+    static String sealedSubject(KeyContext context) {
+        return context.purpose().wireName() + " " + context.keyId() + " in " + context.datacenter();
+    }
+
+    static KeyUnwrapFailed openFailed(KeyContext context, String reason) {
+        return new KeyUnwrapFailed("cannot open sealed " + sealedSubject(context) + ": " + reason);
+    }
 }

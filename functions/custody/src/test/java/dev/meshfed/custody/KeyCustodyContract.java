@@ -7,6 +7,7 @@ import dev.meshfed.core.custody.KeyContext;
 import dev.meshfed.core.custody.KeyCustody;
 import dev.meshfed.core.custody.KeyPurpose;
 import dev.meshfed.core.custody.KeyUnwrapFailed;
+import dev.meshfed.core.custody.SealedData;
 import dev.meshfed.core.custody.WrappedKey;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
@@ -220,6 +221,67 @@ abstract class KeyCustodyContract {
         assertThatThrownBy(() -> custody().wrap(ed25519, ctx))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cannot wrap a EdDSA key: only EC and RSA keys are wrapped");
+    }
+
+    // seal / open: data that is not a key (a forwarded write's response), bound like a wrapped key
+
+    static final KeyContext RESPONSE = new KeyContext("dc1", "idem-key-1", KeyPurpose.FORWARDED_RESPONSE);
+    static final byte[] SECRET_RESPONSE =
+            "{\"AccessorID\":\"a1\",\"SecretID\":\"5e7a1c2d-0000-4000-8000-00000000beef\"}".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void openReturnsWhatWasSealedAndTheSealHoldsNoPlaintext() {
+        SealedData sealed = custody().seal(SECRET_RESPONSE, RESPONSE);
+
+        assertThat(sealed.scheme()).isEqualTo(scheme());
+        assertThat(custody().open(sealed, RESPONSE)).isEqualTo(SECRET_RESPONSE);
+        assertNoWindowOf(SECRET_RESPONSE, sealed.ciphertext(), "ciphertext");
+        assertNoWindowOf(SECRET_RESPONSE, sealed.encryptedDataKey(), "encrypted data key");
+        assertThat(sealed.toString()).doesNotContain("SecretID").doesNotContain("beef");
+    }
+
+    @Test
+    void anEmptyPlaintextRoundTrips() {
+        assertThat(custody().open(custody().seal(new byte[0], RESPONSE), RESPONSE)).isEmpty();
+    }
+
+    @Test
+    void sealedDataOpensUnderNoOtherContext() {
+        SealedData sealed = custody().seal(SECRET_RESPONSE, RESPONSE);
+        for (KeyContext other : List.of(
+                new KeyContext("dc2", RESPONSE.keyId(), KeyPurpose.FORWARDED_RESPONSE),
+                new KeyContext("dc1", "idem-key-2", KeyPurpose.FORWARDED_RESPONSE),
+                new KeyContext("dc1", RESPONSE.keyId(), KeyPurpose.MANAGED_LEAF))) {
+            assertThatThrownBy(() -> custody().open(sealed, other))
+                    .as(other.toString())
+                    .isInstanceOf(KeyUnwrapFailed.class)
+                    .hasMessageStartingWith("cannot open sealed ")
+                    .hasMessageNotContaining("SecretID");
+        }
+    }
+
+    @Test
+    void aFlippedByteOfTheSealedCiphertextFailsToOpen() {
+        SealedData sealed = custody().seal(SECRET_RESPONSE, RESPONSE);
+        byte[] ct = sealed.ciphertext();
+        for (int pos : new int[] {0, AesGcm.NONCE_BYTES, ct.length / 2, ct.length - 1}) {
+            byte[] altered = ct.clone();
+            altered[pos] ^= 0x01;
+            SealedData tampered = new SealedData(sealed.scheme(), sealed.encryptedDataKey(), altered);
+            assertThatThrownBy(() -> custody().open(tampered, RESPONSE)).as("byte " + pos)
+                    .isInstanceOf(KeyUnwrapFailed.class);
+        }
+        SealedData truncated = new SealedData(sealed.scheme(), sealed.encryptedDataKey(), Arrays.copyOf(ct, 10));
+        assertThatThrownBy(() -> custody().open(truncated, RESPONSE)).isInstanceOf(KeyUnwrapFailed.class);
+        SealedData relabelled = new SealedData("other-scheme-v1", sealed.encryptedDataKey(), ct);
+        assertThatThrownBy(() -> custody().open(relabelled, RESPONSE)).isInstanceOf(KeyUnwrapFailed.class)
+                .hasMessageContaining("it was not sealed by " + scheme());
+    }
+
+    @Test
+    void twoSealsOfTheSameDataDiffer() {
+        assertThat(custody().seal(SECRET_RESPONSE, RESPONSE).ciphertext())
+                .isNotEqualTo(custody().seal(SECRET_RESPONSE, RESPONSE).ciphertext());
     }
 
     static void assertNoWindowOf(byte[] secret, byte[] haystack, String where) {

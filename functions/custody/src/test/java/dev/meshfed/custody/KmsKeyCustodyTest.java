@@ -224,4 +224,35 @@ class KmsKeyCustodyTest extends KeyCustodyContract {
                 .hasMessageEndingWith("it was not wrapped by kms-envelope-v1");
         assertThat(kms.calls()).isEmpty();
     }
+
+    @Test
+    void sealAsksKmsForADataKeyBoundToTheResponseContextAndZeroesIt() {
+        dev.meshfed.core.custody.SealedData sealed = custody.seal(SECRET_RESPONSE, RESPONSE);
+        assertThat(custody.open(sealed, RESPONSE)).isEqualTo(SECRET_RESPONSE);
+
+        assertThat(kms.calls()).containsExactly(
+                new FakeKms.Call("GenerateDataKey", FakeKms.KEY_ARN, Map.of(
+                        "meshfed:dc", "dc1", "meshfed:keyId", "idem-key-1", "meshfed:purpose", "forwarded-response")),
+                new FakeKms.Call("Decrypt", FakeKms.KEY_ARN, RESPONSE.asEncryptionContext()));
+        assertThat(sealed.encryptedDataKey()).isNotEmpty();
+        assertThat(kms.plaintextsHandedOut()).hasSize(2)
+                .allSatisfy(dataKey -> assertThat(dataKey).hasSize(32).containsOnly(0));
+    }
+
+    @Test
+    void aThrottledKmsIsCustodyUnavailableForSealAndOpen() {
+        dev.meshfed.core.custody.SealedData sealed = custody.seal(SECRET_RESPONSE, RESPONSE);
+        kms.failWith("Decrypt", KmsCallFailed.Reason.THROTTLED);
+        assertThatThrownBy(() -> custody.open(sealed, RESPONSE)).isInstanceOf(CustodyUnavailable.class);
+        kms.failWith("GenerateDataKey", KmsCallFailed.Reason.THROTTLED);
+        assertThatThrownBy(() -> custody.seal(SECRET_RESPONSE, RESPONSE)).isInstanceOf(CustodyUnavailable.class);
+    }
+
+    @Test
+    void aSealWithoutEncryptedDataKeyIsRefused() {
+        dev.meshfed.core.custody.SealedData sealed = custody.seal(SECRET_RESPONSE, RESPONSE);
+        var stripped = new dev.meshfed.core.custody.SealedData(sealed.scheme(), new byte[0], sealed.ciphertext());
+        assertThatThrownBy(() -> custody.open(stripped, RESPONSE)).isInstanceOf(KeyUnwrapFailed.class)
+                .hasMessageContaining("no encrypted data key");
+    }
 }

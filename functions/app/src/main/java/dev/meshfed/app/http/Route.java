@@ -25,9 +25,13 @@ import java.util.regex.Pattern;
  * @param otherMethods  the function behind {@code ANY <template>}
  * @param exposure      deployed, or only in {@code meshfed dev}
  * @param authorization what API Gateway checks before the function runs
+ * @param primaryOwned  the methods that are writes owned by the primary (architecture.md flow 6): a
+ *                      secondary forwards them to the primary's API, the primary applies them once
+ *                      per idempotency key ({@code dev.meshfed.app.forwarding.PrimaryWrites}); a
+ *                      subset of {@code methods}
  */
 public record Route(String template, Map<String, FunctionName> methods, FunctionName otherMethods,
-                    Exposure exposure, Authorization authorization) {
+                    Exposure exposure, Authorization authorization, Set<String> primaryOwned) {
 
     /** Where a route exists. */
     public enum Exposure {
@@ -71,6 +75,22 @@ public record Route(String template, Map<String, FunctionName> methods, Function
             throw new IllegalArgumentException(template + ": the ANY function must be the path's function");
         }
         segmentsOf(template); // validates
+        primaryOwned = primaryOwned == null ? Set.of() : Set.copyOf(primaryOwned);
+        for (String m : primaryOwned) {
+            if (!methods.containsKey(m)) {
+                throw new IllegalArgumentException(template + ": primary-owned method " + m + " is not allowed");
+            }
+        }
+        if (!primaryOwned.isEmpty() && authorization == Authorization.AWS_IAM) {
+            // IAM routes (bootstrap, membership) are the operator's, in the primary only: never forwarded.
+            throw new IllegalArgumentException(template + ": an AWS IAM route is never forwarded");
+        }
+    }
+
+    /** A route with no primary-owned methods. */
+    public Route(String template, Map<String, FunctionName> methods, FunctionName otherMethods,
+                 Exposure exposure, Authorization authorization) {
+        this(template, methods, otherMethods, exposure, authorization, Set.of());
     }
 
     /** A route whose every method is served by {@code function}, with no gateway authorization. */
@@ -85,7 +105,25 @@ public record Route(String template, Map<String, FunctionName> methods, Function
 
     /** This route with AWS IAM authorization at the gateway. */
     public Route withAwsIam() {
-        return new Route(template, methods, otherMethods, exposure, Authorization.AWS_IAM);
+        return new Route(template, methods, otherMethods, exposure, Authorization.AWS_IAM, primaryOwned);
+    }
+
+    /**
+     * This route with {@code methods} marked as writes owned by the primary: in a secondary they are
+     * forwarded to the primary, in the primary they are applied once per idempotency key.
+     *
+     * @throws IllegalArgumentException if a method is not one the route allows, or the route is an
+     *     AWS IAM route (those run in the primary only and are never forwarded)
+     */
+    public Route withPrimaryOwned(String... methods) {
+        Set<String> owned = new java.util.HashSet<>(primaryOwned);
+        owned.addAll(List.of(methods));
+        return new Route(template, this.methods, otherMethods, exposure, authorization, owned);
+    }
+
+    /** Whether {@code method} on this route is a write owned by the primary (case-sensitive, as methods are). */
+    public boolean primaryOwned(String method) {
+        return primaryOwned.contains(method);
     }
 
     /**
@@ -96,12 +134,12 @@ public record Route(String template, Map<String, FunctionName> methods, Function
     public Route plus(String method, FunctionName function) {
         Map<String, FunctionName> map = new LinkedHashMap<>(methods);
         map.put(method, function);
-        return new Route(template, map, otherMethods, exposure, authorization);
+        return new Route(template, map, otherMethods, exposure, authorization, primaryOwned);
     }
 
     /** This route with {@code function} behind API Gateway's {@code ANY} route for the path. */
     public Route withOtherMethods(FunctionName function) {
-        return new Route(template, methods, function, exposure, authorization);
+        return new Route(template, methods, function, exposure, authorization, primaryOwned);
     }
 
     /** The allowed methods, in {@code Allow} order. */

@@ -5,6 +5,7 @@ import dev.meshfed.app.ca.lifecycle.RotateLeaves;
 import dev.meshfed.core.custody.KeyContext;
 import dev.meshfed.core.custody.KeyCustody;
 import dev.meshfed.core.custody.KeyPurpose;
+import dev.meshfed.core.custody.SealedData;
 import dev.meshfed.core.custody.WrappedKey;
 import java.security.PrivateKey;
 import java.util.ArrayList;
@@ -35,6 +36,16 @@ public final class RecordingCustody implements KeyCustody {
                 .anyMatch(f -> f.getClassName().equals(RotateLeaves.class.getName())));
         unwraps.add(new Unwrap(context, via));
         return delegate.unwrap(wrapped, context);
+    }
+
+    @Override
+    public SealedData seal(byte[] plaintext, KeyContext context) {
+        return delegate.seal(plaintext, context);
+    }
+
+    @Override
+    public byte[] open(SealedData sealed, KeyContext context) {
+        return delegate.open(sealed, context);
     }
 
     /** The custody that really wraps and unwraps. */

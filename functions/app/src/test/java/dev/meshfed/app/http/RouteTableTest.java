@@ -330,4 +330,45 @@ class RouteTableTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Route.of("/v1/a", FETCH_ROOTS, "OPTIONS")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void exactlyThePrimaryOwnedWritesAreMarkedAndNeitherBootstrapNorMembership() {
+        Set<String> owned = new java.util.TreeSet<>();
+        for (Route r : RouteTable.local().routes()) {
+            for (String m : r.allowedMethods()) {
+                if (r.primaryOwned(m)) {
+                    owned.add(m + " " + r.template());
+                }
+            }
+        }
+        assertThat(owned).containsExactlyInAnyOrder(
+                "PUT /v1/acl/policy", "PUT /v1/acl/policy/{id}", "DELETE /v1/acl/policy/{id}",
+                "PUT /v1/acl/token", "PUT /v1/acl/token/{accessor}", "DELETE /v1/acl/token/{accessor}",
+                "POST /v1/connect/intentions", "PUT /v1/connect/intentions/{id}", "DELETE /v1/connect/intentions/{id}",
+                "PUT /v1/connect/intentions/exact", "DELETE /v1/connect/intentions/exact",
+                "POST /v1/connect/ca/rotate");
+        assertThat(deployed.route("/v1/acl/bootstrap").orElseThrow().primaryOwned("PUT")).isFalse();
+        assertThat(deployed.route("/v1/operator/federation/datacenters").orElseThrow().primaryOwned("PUT")).isFalse();
+        assertThat(deployed.route("/v1/acl/token/{accessor}").orElseThrow().primaryOwned("GET")).isFalse();
+        // methods are case-sensitive: "put" is not PUT
+        assertThat(deployed.route("/v1/acl/token").orElseThrow().primaryOwned("put")).isFalse();
+    }
+
+    @Test
+    void theMarkSurvivesTheOtherBuildersAndTheMatch() {
+        Route r = Route.of("/v1/a", FETCH_ROOTS, "GET").withPrimaryOwned("GET")
+                .plus("PUT", CA_ADMIN).withOtherMethods(CA_ADMIN).withPrimaryOwned("PUT");
+        assertThat(r.primaryOwned("GET")).isTrue();
+        assertThat(r.primaryOwned("PUT")).isTrue();
+        RouteMatch m = deployed.match("DELETE", "/v1/connect/intentions/abc");
+        assertThat(((RouteMatch.Found) m).route().primaryOwned("DELETE")).isTrue();
+    }
+
+    @Test
+    void onlyAllowedMethodsOfNonIamRoutesCanBeMarked() {
+        assertThatThrownBy(() -> Route.of("/v1/a", CA_ADMIN, "GET").withPrimaryOwned("PUT"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Route.of("/v1/a", CA_ADMIN, "PUT").withAwsIam().withPrimaryOwned("PUT"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -214,12 +214,66 @@ public final class PrivateStore {
         return quarantine.list(dc, true);
     }
 
+    /**
+     * The live idempotency record of {@code key}, read consistently; empty when there is none or it
+     * has expired ({@link #IDEMPOTENCY_TTL} after its creation).
+     */
     public Optional<Versioned<IdempotencyRecord>> idempotency(String key) {
         return idempotency.get(dc, key, true);
     }
 
-    /** Stores a forwarded write's outcome once; a concurrent second store gets a conflict. */
-    public void putIdempotency(IdempotencyRecord record) {
-        idempotency.put(dc, record.key(), record, 0, record.createdAt().plus(IDEMPOTENCY_TTL));
+    /**
+     * Claims idempotency key {@code claim.key()} for one attempt: writes the PENDING record if the
+     * stored version is still {@code expectedVersion}. {@code 0} means no live record: an expired
+     * record DynamoDB's TTL has not removed yet counts as absent and is replaced. A stale claim is
+     * taken over by passing the version read with it. The record expires {@link #IDEMPOTENCY_TTL}
+     * after {@code claim.createdAt()}.
+     *
+     * @return the claimed version, which {@link #completeIdempotency} and {@link #releaseIdempotency} name
+     * @throws Conflict when another attempt claimed or completed the key first
+     */
+    public long claimIdempotency(IdempotencyRecord claim, long expectedVersion) {
+        if (claim.state() != IdempotencyRecord.State.PENDING) {
+            throw new IllegalArgumentException("a claim is a PENDING record");
+        }
+        long expected = expectedVersion;
+        if (expected == 0) {
+            // Items.get hides expired items, but they still occupy the key until TTL deletion.
+            Optional<StoredItem> leftover = table.get(idempotency.key(dc, claim.key()), true);
+            if (leftover.isPresent()) {
+                if (!leftover.get().expiredAt(clock.instant())) {
+                    throw new Conflict("idempotency key " + claim.key() + " is already claimed");
+                }
+                expected = leftover.get().version();
+            }
+        }
+        return idempotency.put(dc, claim.key(), claim, expected, claim.createdAt().plus(IDEMPOTENCY_TTL));
+    }
+
+    /**
+     * Stores the outcome of the attempt that claimed the key at {@code claimedVersion}.
+     *
+     * @return the new version
+     * @throws Conflict when the claim was lost (a later attempt took over a claim presumed stale)
+     */
+    public long completeIdempotency(IdempotencyRecord done, long claimedVersion) {
+        if (done.state() != IdempotencyRecord.State.DONE) {
+            throw new IllegalArgumentException("a completion is a DONE record");
+        }
+        return idempotency.put(dc, done.key(), done, claimedVersion, done.createdAt().plus(IDEMPOTENCY_TTL));
+    }
+
+    /**
+     * Gives up the claim taken at {@code claimedVersion} (deletes it), so that a retry runs again.
+     *
+     * @return false when there was nothing to release: the record is gone or another attempt holds it now
+     */
+    public boolean releaseIdempotency(String key, long claimedVersion) {
+        try {
+            idempotency.delete(dc, key, claimedVersion);
+            return true;
+        } catch (Conflict | dev.meshfed.core.error.NotFound gone) {
+            return false;
+        }
     }
 }

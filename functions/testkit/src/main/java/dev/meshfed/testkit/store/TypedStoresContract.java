@@ -16,7 +16,9 @@ import dev.meshfed.core.ca.RotationRequest;
 import dev.meshfed.core.ca.SignerRecord;
 import dev.meshfed.core.config.CaConfig;
 import dev.meshfed.core.config.SuppliedRoot;
+import dev.meshfed.core.custody.SealedData;
 import dev.meshfed.core.custody.WrappedKey;
+import dev.meshfed.core.forwarding.IdempotencyRecord;
 import dev.meshfed.core.error.Conflict;
 import dev.meshfed.core.identity.Datacenter;
 import dev.meshfed.core.intentions.Intention;
@@ -251,16 +253,63 @@ public abstract class TypedStoresContract {
     }
 
     @Test
-    void quarantineIsIdempotentAndIdempotencyRecordsAreWrittenOnce() {
+    void quarantineIsIdempotent() {
         QuarantinedRecord q = new QuarantinedRecord("CA", "ev-1", "100", "dc1#bundle#current", "undecodable", clock.instant());
         dc2Private.quarantine(q);
         dc2Private.quarantine(q);
         assertEquals(List.of(q), dc2Private.quarantined().stream().map(v -> v.value()).toList());
+    }
 
-        var rec = new dev.meshfed.core.forwarding.IdempotencyRecord("k1", "ab".repeat(32), 200, "{}", clock.instant());
-        dc2Private.putIdempotency(rec);
-        assertThrows(Conflict.class, () -> dc2Private.putIdempotency(rec));
+    private static final String FINGERPRINT = "ab".repeat(32);
+    private static final SealedData SEALED = new SealedData("local-aes-gcm-v1", new byte[0], new byte[] {1, 2, 3, 4});
+
+    @Test
+    void anIdempotencyKeyIsClaimedOnceThenCompletedWithItsSealedOutcome() {
+        IdempotencyRecord claim = IdempotencyRecord.pending("k1", FINGERPRINT, clock.instant());
+        long v = dc2Private.claimIdempotency(claim, 0);
+        assertThrows(Conflict.class, () -> dc2Private.claimIdempotency(claim, 0));
+        assertEquals(claim, dc2Private.idempotency("k1").orElseThrow().value());
         assertEquals(clock.instant().plus(Duration.ofHours(24)), dc2Private.idempotency("k1").orElseThrow().expiresAt());
+
+        clock.advance(Duration.ofSeconds(3));
+        IdempotencyRecord done = claim.done(201, "application/json", SEALED);
+        long v2 = dc2Private.completeIdempotency(done, v);
+        assertThrows(Conflict.class, () -> dc2Private.completeIdempotency(done, v));
+        var read = dc2Private.idempotency("k1").orElseThrow();
+        assertEquals(done, read.value());
+        assertEquals(v2, read.version());
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, read.value().body().ciphertext());
+        // the TTL still runs from the first claim
+        assertEquals(claim.createdAt().plus(Duration.ofHours(24)), read.expiresAt());
+    }
+
+    @Test
+    void aStaleClaimIsTakenOverOnlyByTheVersionReadWithIt() {
+        IdempotencyRecord claim = IdempotencyRecord.pending("k2", FINGERPRINT, clock.instant());
+        long v = dc2Private.claimIdempotency(claim, 0);
+        clock.advance(Duration.ofMinutes(2));
+        long v2 = dc2Private.claimIdempotency(claim.reclaimed(FINGERPRINT, clock.instant()), v);
+        // the first attempt finishes late: its claim is lost
+        assertThrows(Conflict.class, () -> dc2Private.completeIdempotency(claim.done(200, null, SEALED), v));
+        assertFalse(dc2Private.releaseIdempotency("k2", v));
+        assertEquals(clock.instant(), dc2Private.idempotency("k2").orElseThrow().value().claimedAt());
+        assertTrue(dc2Private.releaseIdempotency("k2", v2));
+        assertTrue(dc2Private.idempotency("k2").isEmpty());
+        assertFalse(dc2Private.releaseIdempotency("k2", v2));
+        // released: the key can be claimed afresh
+        dc2Private.claimIdempotency(IdempotencyRecord.pending("k2", FINGERPRINT, clock.instant()), 0);
+    }
+
+    @Test
+    void anExpiredIdempotencyRecordCountsAsAbsent() {
+        IdempotencyRecord claim = IdempotencyRecord.pending("k3", FINGERPRINT, clock.instant());
+        long v = dc2Private.claimIdempotency(claim, 0);
+        dc2Private.completeIdempotency(claim.done(200, null, SEALED), v);
+        clock.advance(PrivateStore.IDEMPOTENCY_TTL);
+        assertTrue(dc2Private.idempotency("k3").isEmpty());
+        IdempotencyRecord again = IdempotencyRecord.pending("k3", "cd".repeat(32), clock.instant());
+        dc2Private.claimIdempotency(again, 0);
+        assertEquals(again, dc2Private.idempotency("k3").orElseThrow().value());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.meshfed.core.store.codec;
 
 import dev.meshfed.core.ca.EnrolmentKey;
+import dev.meshfed.core.custody.SealedData;
 import dev.meshfed.core.custody.WrappedKey;
 import dev.meshfed.core.forwarding.IdempotencyRecord;
 import dev.meshfed.core.leaf.LeafRecord;
@@ -166,19 +167,54 @@ public final class PrivateTableCodecs {
         }
     };
 
-    /** {@code <primary>#idempotency#<key>}, with a TTL. */
+    /**
+     * {@code <primary>#idempotency#<key>}, with a TTL: a claim (PENDING) or an outcome (DONE) whose
+     * body is sealed by key custody, never plain text.
+     */
     public static final ItemCodec<IdempotencyRecord> IDEMPOTENCY = new ItemCodec<>() {
         @Override
         public Map<String, Attr> encode(IdempotencyRecord r) {
-            return Fields.body().s("key", r.key()).s("requestSha256", r.requestSha256()).n("status", r.status())
-                    .s("responseBody", r.responseBody()).instant("createdAt", r.createdAt()).build();
+            Fields.Builder b = Fields.body().s("key", r.key()).s("state", r.state().name()).s("fingerprint", r.fingerprint())
+                    .instant("createdAt", r.createdAt()).instant("claimedAt", r.claimedAt());
+            if (r.state() == IdempotencyRecord.State.DONE) {
+                b.n("status", r.status()).s("contentType", r.contentType()).map("body", sealed(r.body()));
+            }
+            return b.build();
         }
 
         @Override
         public IdempotencyRecord decode(ItemKey key, Map<String, Attr> body) {
             Fields f = Fields.of(key, body);
-            return new IdempotencyRecord(f.s("key"), f.s("requestSha256"), (int) f.n("status"), f.sOrNull("responseBody"),
-                    f.instant("createdAt"));
+            IdempotencyRecord.State state;
+            try {
+                state = IdempotencyRecord.State.valueOf(f.s("state"));
+            } catch (IllegalArgumentException e) {
+                throw f.error("state must be PENDING or DONE");
+            }
+            try {
+                if (state == IdempotencyRecord.State.PENDING) {
+                    return new IdempotencyRecord(f.s("key"), state, f.s("fingerprint"), 0, null, null,
+                            f.instant("createdAt"), f.instant("claimedAt"));
+                }
+                long status = f.n("status");
+                if (status < 100 || status > 599) {
+                    throw f.error("status must be an HTTP status");
+                }
+                return new IdempotencyRecord(f.s("key"), state, f.s("fingerprint"), (int) status,
+                        f.sOrNull("contentType"), sealed(f.nested(f.map("body"))), f.instant("createdAt"),
+                        f.instant("claimedAt"));
+            } catch (IllegalArgumentException e) {
+                throw f.error(e.getMessage());
+            }
         }
     };
+
+    static Map<String, Attr> sealed(SealedData d) {
+        return Fields.body().s("scheme", d.scheme()).b("encryptedDataKey", d.encryptedDataKey())
+                .b("ciphertext", d.ciphertext()).build();
+    }
+
+    static SealedData sealed(Fields f) {
+        return new SealedData(f.s("scheme"), f.b("encryptedDataKey"), f.b("ciphertext"));
+    }
 }
