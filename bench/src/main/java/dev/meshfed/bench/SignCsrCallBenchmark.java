@@ -125,7 +125,7 @@ public class SignCsrCallBenchmark {
             dc1.privateStore().putSignerKey(rootKeyId, custody.wrap(pki.activeRoot().keys().getPrivate(),
                     new KeyContext("dc1", rootKeyId, KeyPurpose.ROOT)));
             DcFunctions f = DcFunctions.build(dc1.caStore(), dc1.intentionStore(), dc1.privateStore(), custody, providers,
-                    DcConfig.AclMode.OFF,
+                    DcConfig.AclMode.OFF, java.util.Optional.empty(),
                     BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, clock);
             f.rotateLeaves().tick(); // dc1's intermediate
             long configVersion = dc1.caStore().caConfig("dc1", true).map(v -> v.version()).orElse(0L);

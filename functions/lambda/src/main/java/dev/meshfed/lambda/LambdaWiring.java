@@ -2,6 +2,7 @@ package dev.meshfed.lambda;
 
 import dev.meshfed.app.wiring.DcFunctions;
 import dev.meshfed.app.config.DcConfig;
+import dev.meshfed.app.forwarding.HttpPrimaryApi;
 import dev.meshfed.core.custody.KeyCustody;
 import dev.meshfed.core.store.CaStore;
 import dev.meshfed.core.store.IntentionStore;
@@ -74,7 +75,8 @@ public class LambdaWiring implements Wiring {
         IntentionStore intentions = new IntentionStore(new DynamoDbTableStore(dynamo, config.tables().intentions()), dc,
                 config.primary().name(), clock);
         return DcFunctions.build(ca, intentions, privateStore, custody(config, environment), CryptoProviders.get(),
-                config.acl(), config.maxBlockingWait(), clock);
+                config.acl(), config.primaryApiUrl().map(url -> new HttpPrimaryApi(url, config.primary().name(), dc)),
+                config.maxBlockingWait(), clock);
     }
 
     private static KeyCustody custody(DcConfig config, Map<String, String> environment) {

@@ -59,7 +59,7 @@ public class EmbeddedWiring implements Wiring {
             // the CA table behind a switch, so a test can make the store unavailable
             CaStore ca = new CaStore(new Switchable(dc1.table(Table.CA)), "dc1", "dc1", clock);
             DcFunctions f = DcFunctions.build(ca, dc1.intentionStore(), dc1.privateStore(), custody, providers,
-                    DcConfig.AclMode.OFF,
+                    DcConfig.AclMode.OFF, java.util.Optional.empty(),
                     BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, clock);
             f.rotateLeaves().tick(); // dc1's intermediate
             dc1.privateStore().bumpChangeIndex();

@@ -24,6 +24,7 @@ class LambdaWiringTest {
         env.put("MESHFED_KMS_KEY_ID", "alias/meshfed-dc2");
         env.put("MESHFED_REGION", "eu-west-1");
         env.put("MESHFED_ACL", "off");
+        env.put("MESHFED_PRIMARY_API_URL", "https://abc123.execute-api.eu-central-1.amazonaws.com");
         // a port nothing listens on: any call made while wiring would fail the test
         env.put("MESHFED_DYNAMODB_ENDPOINT", "http://127.0.0.1:9");
         return env;

@@ -5,6 +5,7 @@ import static dev.meshfed.app.config.EnvironmentVariables.MESHFED_DC;
 import static dev.meshfed.app.config.EnvironmentVariables.MESHFED_DYNAMODB_ENDPOINT;
 import static dev.meshfed.app.config.EnvironmentVariables.MESHFED_KMS_KEY_ID;
 import static dev.meshfed.app.config.EnvironmentVariables.MESHFED_MAX_BLOCKING_WAIT;
+import static dev.meshfed.app.config.EnvironmentVariables.MESHFED_PRIMARY_API_URL;
 import static dev.meshfed.app.config.EnvironmentVariables.MESHFED_PRIMARY_DC;
 import static dev.meshfed.app.config.EnvironmentVariables.MESHFED_REGION;
 import static dev.meshfed.app.config.EnvironmentVariables.MESHFED_TABLE_CA;
@@ -39,9 +40,11 @@ import java.util.regex.Pattern;
  * @param maxBlockingWait  the cap on a blocking read's wait (1 s to 25 s)
  * @param acl              whether ACLs are enforced
  * @param dynamoDbEndpoint an endpoint override for DynamoDB, for tests
+ * @param primaryApiUrl    the primary's API, where a secondary forwards primary-owned writes (empty in the primary)
  */
 public record DcConfig(Datacenter datacenter, Datacenter primary, Tables tables, String kmsKeyId, String region,
-                       Duration maxBlockingWait, AclMode acl, Optional<URI> dynamoDbEndpoint) {
+                       Duration maxBlockingWait, AclMode acl, Optional<URI> dynamoDbEndpoint,
+                       Optional<URI> primaryApiUrl) {
 
     /** Whether ACLs are enforced. */
     public enum AclMode {
@@ -83,6 +86,10 @@ public record DcConfig(Datacenter datacenter, Datacenter primary, Tables tables,
         BlockingQuery.checkMaxBlockingWait(maxBlockingWait);
         Objects.requireNonNull(acl, "acl");
         Objects.requireNonNull(dynamoDbEndpoint, "dynamoDbEndpoint");
+        Objects.requireNonNull(primaryApiUrl, "primaryApiUrl");
+        if (!datacenter.equals(primary) && primaryApiUrl.isEmpty()) {
+            throw new IllegalArgumentException("a secondary needs the primary's API URL to forward writes");
+        }
     }
 
     /** Primary when this DC is the primary. */
@@ -110,6 +117,11 @@ public record DcConfig(Datacenter datacenter, Datacenter primary, Tables tables,
                 .orElse(BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT);
         AclMode acl = r.optional(MESHFED_ACL, DcConfig::aclMode).orElse(AclMode.ON);
         Optional<URI> endpoint = r.optional(MESHFED_DYNAMODB_ENDPOINT, DcConfig::endpoint);
+        Optional<URI> primaryApi = r.optional(MESHFED_PRIMARY_API_URL, DcConfig::primaryApiUrl);
+        if (dc != null && primary != null && !dc.equals(primary) && primaryApi.isEmpty()
+                && !r.problems.stream().anyMatch(p -> p.startsWith(MESHFED_PRIMARY_API_URL.name()))) {
+            r.problems.add(MESHFED_PRIMARY_API_URL.name() + " is not set (" + MESHFED_PRIMARY_API_URL.meaning() + ")");
+        }
         if (ca != null && intentions != null && privateTable != null
                 && new HashSet<>(List.of(ca, intentions, privateTable)).size() < 3) {
             r.problems.add("MESHFED_TABLE_CA, MESHFED_TABLE_INTENTIONS and MESHFED_TABLE_PRIVATE must name three different tables");
@@ -117,7 +129,8 @@ public record DcConfig(Datacenter datacenter, Datacenter primary, Tables tables,
         if (!r.problems.isEmpty()) {
             throw new InvalidEnvironment(r.problems);
         }
-        return new DcConfig(dc, primary, new Tables(ca, intentions, privateTable), kms, region, wait, acl, endpoint);
+        return new DcConfig(dc, primary, new Tables(ca, intentions, privateTable), kms, region, wait, acl, endpoint,
+                dc != null && dc.equals(primary) ? Optional.empty() : primaryApi);
     }
 
     private static Datacenter datacenterName(String value) {
@@ -174,6 +187,25 @@ public record DcConfig(Datacenter datacenter, Datacenter primary, Tables tables,
                 || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
                 || !(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))) {
             throw new InvalidInput("must be an http or https URL with a host and nothing after it, such as http://127.0.0.1:4567");
+        }
+        return uri;
+    }
+
+    /** https anywhere; plain http only to a loopback host ({@code meshfed dev}, tests). */
+    private static URI primaryApiUrl(String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new InvalidInput("not a URL");
+        }
+        String scheme = uri.getScheme();
+        String host = uri.getHost();
+        boolean loopback = host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
+        if (host == null || !("https".equals(scheme) || ("http".equals(scheme) && loopback))
+                || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new InvalidInput("must be an https URL with a host (http only to a loopback host), such as"
+                    + " https://abc123.execute-api.eu-west-1.amazonaws.com");
         }
         return uri;
     }

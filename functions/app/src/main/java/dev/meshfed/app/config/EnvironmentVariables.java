@@ -30,10 +30,15 @@ public final class EnvironmentVariables {
     public static final EnvironmentVariable MESHFED_DYNAMODB_ENDPOINT = new EnvironmentVariable("MESHFED_DYNAMODB_ENDPOINT", false,
             "an http(s) URL overriding DynamoDB's regional endpoint (tests against dynalite); default none");
 
+    public static final EnvironmentVariable MESHFED_PRIMARY_API_URL = new EnvironmentVariable("MESHFED_PRIMARY_API_URL",
+            false, "the primary's HTTP API base URL (https), where a secondary forwards primary-owned writes;"
+                    + " required in a secondary, unused in the primary");
+
     /** Every variable, in documentation order. */
     public static final List<EnvironmentVariable> ALL = List.of(
             MESHFED_DC, MESHFED_PRIMARY_DC, MESHFED_TABLE_CA, MESHFED_TABLE_INTENTIONS, MESHFED_TABLE_PRIVATE,
-            MESHFED_KMS_KEY_ID, MESHFED_REGION, MESHFED_MAX_BLOCKING_WAIT, MESHFED_ACL, MESHFED_DYNAMODB_ENDPOINT);
+            MESHFED_KMS_KEY_ID, MESHFED_REGION, MESHFED_MAX_BLOCKING_WAIT, MESHFED_ACL, MESHFED_DYNAMODB_ENDPOINT,
+            MESHFED_PRIMARY_API_URL);
 
     private EnvironmentVariables() {
     }

@@ -6,6 +6,9 @@ import dev.meshfed.app.acl.PolicyRulesJson;
 import dev.meshfed.app.auth.AclsOff;
 import dev.meshfed.app.auth.Authorizer;
 import dev.meshfed.app.config.DcConfig;
+import dev.meshfed.app.forwarding.PrimaryApi;
+import dev.meshfed.app.forwarding.PrimaryWrites;
+import dev.meshfed.app.http.HttpFunction;
 import dev.meshfed.core.acl.AclService;
 import dev.meshfed.core.store.IntentionStore;
 import dev.meshfed.app.ca.ActiveSigner;
@@ -36,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -53,11 +57,14 @@ import java.util.UUID;
  * @param signCsr      the {@code sign-csr} function
  * @param rotateLeaves the {@code rotate-leaves} function
  * @param caAdmin      the {@code ca-admin} function (its signer status read by {@code rotateLeaves})
+ * @param caAdminEntry {@code caAdmin} behind {@link PrimaryWrites}: what its HTTP deployable runs, so
+ *                     primary-owned writes are forwarded from a secondary and applied once per
+ *                     idempotency key in the primary
  * @param clock        the clock every function was given
  */
 public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore privateStore, AclService acls,
         Authorizer authorizer, FetchRoots fetchRoots, SignCsr signCsr, RotateLeaves rotateLeaves, CaAdmin caAdmin,
-        Clock clock) {
+        HttpFunction caAdminEntry, Clock clock) {
 
     private static final ErrorMapper ERRORS = new ErrorMapper();
 
@@ -71,6 +78,7 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
         Objects.requireNonNull(signCsr, "signCsr");
         Objects.requireNonNull(rotateLeaves, "rotateLeaves");
         Objects.requireNonNull(caAdmin, "caAdmin");
+        Objects.requireNonNull(caAdminEntry, "caAdminEntry");
         Objects.requireNonNull(clock, "clock");
     }
 
@@ -79,7 +87,8 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
      * custody call is made here.
      */
     public static DcFunctions build(CaStore ca, IntentionStore intentions, PrivateStore privateStore, KeyCustody custody,
-            CryptoProviders providers, DcConfig.AclMode aclMode, Duration maxBlockingWait, Clock clock) {
+            CryptoProviders providers, DcConfig.AclMode aclMode, Optional<PrimaryApi> primaryApi, Duration maxBlockingWait,
+            Clock clock) {
         SecureRandom random = new SecureRandom();
         AclService acls = new AclService(intentions, ca.localDc(), PolicyRulesJson::decode, privateStore::bumpChangeIndex,
                 () -> UUID.randomUUID().toString(), clock);
@@ -101,8 +110,13 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
                 RotateLeaves.storedConfig(ca));
         CaAdmin caAdmin = new CaAdmin(ca, privateStore, custody, authorizer, rotateLeaves::status, clock)
                 .withAcls(new AclApi(acls, authorizer, privateStore::changeIndex, ca.localDc(), ca.primaryDc()));
+        HttpFunction caAdminEntry = ca.localDc().equals(ca.primaryDc())
+                ? PrimaryWrites.inPrimary(caAdmin, ca.localDc(), privateStore, custody, ERRORS, clock)
+                : PrimaryWrites.inSecondary(caAdmin, ca.localDc(), ca.primaryDc(), primaryApi.orElseThrow(
+                        () -> new IllegalArgumentException("a secondary needs the primary's API to forward writes")),
+                        PrimaryWrites.randomKeys());
         return new DcFunctions(ca, intentions, privateStore, acls, authorizer, fetchRoots, signCsr, rotateLeaves, caAdmin,
-                clock);
+                caAdminEntry, clock);
     }
 
     /** The HTTP entry of the deployable of {@code function}: the deployed route table, that function only. */
@@ -110,7 +124,7 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
         return switch (function) {
             case FETCH_ROOTS -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, fetchRoots), ERRORS);
             case SIGN_CSR -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, signCsr), ERRORS);
-            case CA_ADMIN -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, caAdmin), ERRORS);
+            case CA_ADMIN -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, caAdminEntry), ERRORS);
             default -> throw new IllegalArgumentException("no HTTP function " + function + " in this build");
         };
     }
@@ -121,7 +135,7 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
      */
     public CaFunctionsHandler localHandler() {
         return new CaFunctionsHandler(RouteTable.local(), Map.of(FunctionName.FETCH_ROOTS, fetchRoots,
-                FunctionName.SIGN_CSR, signCsr, FunctionName.CA_ADMIN, caAdmin), ERRORS);
+                FunctionName.SIGN_CSR, signCsr, FunctionName.CA_ADMIN, caAdminEntry), ERRORS);
     }
 
     /** The error mapper every HTTP deployable uses. */

@@ -27,6 +27,7 @@ class DcConfigTest {
         env.put("MESHFED_TABLE_PRIVATE", "meshfed-private-dc2");
         env.put("MESHFED_KMS_KEY_ID", "alias/meshfed-dc2");
         env.put("MESHFED_REGION", "eu-west-1");
+        env.put("MESHFED_PRIMARY_API_URL", "https://abc123.execute-api.eu-central-1.amazonaws.com");
         env.put("PATH", "/usr/bin"); // anything else is ignored
         return env;
     }
@@ -163,7 +164,8 @@ class DcConfigTest {
     void environmentVariablesAreDeclaredOnceAndFromEnvironmentReadsOnlyThose() {
         assertThat(EnvironmentVariables.names()).doesNotHaveDuplicates().containsExactly(
                 "MESHFED_DC", "MESHFED_PRIMARY_DC", "MESHFED_TABLE_CA", "MESHFED_TABLE_INTENTIONS", "MESHFED_TABLE_PRIVATE",
-                "MESHFED_KMS_KEY_ID", "MESHFED_REGION", "MESHFED_MAX_BLOCKING_WAIT", "MESHFED_ACL", "MESHFED_DYNAMODB_ENDPOINT");
+                "MESHFED_KMS_KEY_ID", "MESHFED_REGION", "MESHFED_MAX_BLOCKING_WAIT", "MESHFED_ACL", "MESHFED_DYNAMODB_ENDPOINT",
+                "MESHFED_PRIMARY_API_URL");
         assertThat(EnvironmentVariables.ALL).filteredOn(EnvironmentVariable::required).extracting(EnvironmentVariable::name)
                 .containsExactly("MESHFED_DC", "MESHFED_PRIMARY_DC", "MESHFED_TABLE_CA", "MESHFED_TABLE_INTENTIONS",
                         "MESHFED_TABLE_PRIVATE", "MESHFED_KMS_KEY_ID", "MESHFED_REGION");
@@ -177,6 +179,29 @@ class DcConfigTest {
     void directConstructionChecksTheBlockingCap() {
         DcConfig c = DcConfig.fromEnvironment(complete());
         assertThatThrownBy(() -> new DcConfig(c.datacenter(), c.primary(), c.tables(), c.kmsKeyId(), c.region(),
-                Duration.ofMinutes(1), c.acl(), c.dynamoDbEndpoint())).isInstanceOf(IllegalArgumentException.class);
+                Duration.ofMinutes(1), c.acl(), c.dynamoDbEndpoint(), c.primaryApiUrl()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aSecondaryNeedsThePrimarysApiUrlAndThePrimaryIgnoresIt() {
+        assertThat(DcConfig.fromEnvironment(complete()).primaryApiUrl()).hasValue(
+                java.net.URI.create("https://abc123.execute-api.eu-central-1.amazonaws.com"));
+        assertThatThrownBy(() -> DcConfig.fromEnvironment(with("MESHFED_PRIMARY_API_URL", null)))
+                .isInstanceOf(InvalidEnvironment.class).hasMessageContaining("MESHFED_PRIMARY_API_URL is not set");
+        Map<String, String> primary = with("MESHFED_DC", "dc1");
+        primary.remove("MESHFED_PRIMARY_API_URL");
+        assertThat(DcConfig.fromEnvironment(primary).primaryApiUrl()).isEmpty();
+    }
+
+    @Test
+    void thePrimarysApiUrlIsHttpsOrLoopbackHttpOnly() {
+        assertThat(DcConfig.fromEnvironment(with("MESHFED_PRIMARY_API_URL", "http://127.0.0.1:8500")).primaryApiUrl())
+                .isPresent();
+        for (String bad : new String[] {"http://primary.example.com", "ftp://x", "https://u:p@x.example.com",
+                "https://x.example.com/?a=b", "not a url"}) {
+            assertThatThrownBy(() -> DcConfig.fromEnvironment(with("MESHFED_PRIMARY_API_URL", bad))).as(bad)
+                    .isInstanceOf(InvalidEnvironment.class).hasMessageContaining("MESHFED_PRIMARY_API_URL=");
+        }
     }
 }

@@ -26,6 +26,11 @@ class AclApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final WiredFederation f = new WiredFederation(DcConfig.AclMode.ON, "dc1", "dc2");
 
+    @org.junit.jupiter.api.AfterEach
+    void close() {
+        f.close();
+    }
+
     private static JsonNode json(HttpResponse r) {
         try {
             return JSON.readTree(r.body());

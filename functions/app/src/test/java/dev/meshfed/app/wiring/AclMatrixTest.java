@@ -90,6 +90,11 @@ class AclMatrixTest {
         throwawayAccessor = acls.createToken(request(List.of(), List.of())).token().accessorId();
     }
 
+    @org.junit.jupiter.api.AfterAll
+    void close() {
+        f.close();
+    }
+
     private static TokenRequest request(List<PolicyRef> policies, List<AclToken.ServiceIdentity> identities) {
         return new TokenRequest(Optional.empty(), Optional.empty(), "matrix", policies, identities, false);
     }

@@ -1,6 +1,8 @@
 package dev.meshfed.app.wiring;
 
 import dev.meshfed.app.config.DcConfig;
+import dev.meshfed.app.forwarding.HttpPrimaryApi;
+import dev.meshfed.app.forwarding.PrimaryApi;
 import dev.meshfed.app.http.BlockingQuery;
 import dev.meshfed.app.http.HttpRequest;
 import dev.meshfed.app.http.HttpResponse;
@@ -26,22 +28,42 @@ import java.util.Map;
  * committed CSR fixtures) and one {@code rotate-leaves} tick issues its intermediate, so leaf
  * signing works there.
  */
-final class WiredFederation {
+final class WiredFederation implements AutoCloseable {
     static final CryptoProviders PROVIDERS = CryptoProviders.of(CryptoProviders.Preference.AUTO);
 
     final MultiDcHarness harness;
     final Map<String, LocalKeyCustody> custody = new LinkedHashMap<>();
     final Map<String, DcFunctions> dcs = new LinkedHashMap<>();
+    /** The primary's API over loopback HTTP, where secondaries forward (started when there is a secondary). */
+    private final LoopbackGateway primaryGateway;
+    private final Map<String, PrimaryApi> primaryApis = new LinkedHashMap<>();
+    /** The forwarding path of each secondary, with the faults a test injects. */
+    final Map<String, FaultyPrimaryApi> forwarding = new LinkedHashMap<>();
 
     WiredFederation(DcConfig.AclMode acl, String... names) {
         harness = new MultiDcHarness(List.of(names), names[0]);
+        primaryGateway = names.length > 1 ? new LoopbackGateway(r -> dc(names[0]).localHandler().handle(r)) : null;
         for (String name : names) {
+            if (!name.equals(names[0])) {
+                FaultyPrimaryApi api = new FaultyPrimaryApi(new HttpPrimaryApi(primaryGateway.uri(), names[0], name),
+                        name, names[0], harness.federation());
+                forwarding.put(name, api);
+                primaryApis.put(name, api);
+            }
             byte[] kek = new byte[LocalKeyCustody.KEK_BYTES];
             new SecureRandom().nextBytes(kek);
             custody.put(name, new LocalKeyCustody(kek));
             var d = harness.dc(name);
             dcs.put(name, DcFunctions.build(d.caStore(), d.intentionStore(), d.privateStore(), custody.get(name),
-                    PROVIDERS, acl, BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, harness.clock()));
+                    PROVIDERS, acl, java.util.Optional.ofNullable(primaryApis.get(name)),
+                    BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, harness.clock()));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (primaryGateway != null) {
+            primaryGateway.close();
         }
     }
 
