@@ -2,13 +2,13 @@ package dev.meshfed.store.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.FileOutputStream;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -28,6 +28,10 @@ import java.util.zip.CRC32C;
  * fails its checksum or does not decode, and truncates the file there: a crash in the middle of an
  * append loses only that append, which was never acknowledged. Bytes after a bad record are
  * dropped with it (a warning gives the count); the journal keeps no index to resynchronise on.
+ *
+ * <p>Appends use {@link RandomAccessFile} and {@link java.io.FileDescriptor#sync()} (fsync), not a
+ * {@code FileChannel}: an interrupted writer thread (a request cancelled, a shutdown) must not
+ * close the journal for every later writer, which an interruptible channel would.
  *
  * <p>Compaction writes the slots to {@code <table>.log.compact}, forces it, renames it over the
  * log atomically and forces the directory; a crash before the rename leaves the old log intact
@@ -49,7 +53,7 @@ final class ReplicaJournal implements AutoCloseable {
     private final Path file;
     private final Path temp;
     private final long compactAfterBytes;
-    private FileChannel channel;
+    private RandomAccessFile raf;
     private long size;
     private long sizeAfterCompaction;
     private long records;
@@ -88,16 +92,15 @@ final class ReplicaJournal implements AutoCloseable {
         if (!existed) {
             DataDirectory.createOwnerOnlyFile(file);
         }
-        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        raf = new RandomAccessFile(file.toFile(), "rw");
         byte[] all = Files.readAllBytes(file);
         if (all.length < HEADER_BYTES) {
             // new, or a crash while the header was written: nothing was ever acknowledged here
-            channel.truncate(0);
-            channel.write(header(), 0);
-            channel.force(true);
+            raf.setLength(0);
+            raf.write(header());
+            raf.getFD().sync();
             size = HEADER_BYTES;
             sizeAfterCompaction = size;
-            channel.position(size);
             return;
         }
         ByteBuffer in = ByteBuffer.wrap(all);
@@ -150,49 +153,44 @@ final class ReplicaJournal implements AutoCloseable {
         if (bad != null) {
             LOG.warning("journal=" + file + " recovered=" + records + " truncatedAt=" + good + " droppedBytes="
                     + (all.length - good) + " reason=" + bad);
-            channel.truncate(good);
-            channel.force(true);
+            raf.setLength(good);
+            raf.getFD().sync();
         }
         size = good;
         sizeAfterCompaction = size;
-        channel.position(size);
+        raf.seek(size);
     }
 
-    private static ByteBuffer header() {
-        ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES);
-        h.putInt(MAGIC).putShort(FORMAT_VERSION).putShort((short) 0).flip();
-        return h;
+    private static byte[] header() {
+        return ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).putShort(FORMAT_VERSION).putShort((short) 0).array();
     }
 
-    private static ByteBuffer frame(Replicated slot) {
+    private static byte[] frame(Replicated slot) {
         byte[] payload = JournalCodec.encode(slot);
         CRC32C crc = new CRC32C();
         crc.update(payload);
-        ByteBuffer b = ByteBuffer.allocate(RECORD_HEADER_BYTES + payload.length);
-        b.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
-        return b;
+        return ByteBuffer.allocate(RECORD_HEADER_BYTES + payload.length).putInt(payload.length)
+                .putInt((int) crc.getValue()).put(payload).array();
     }
 
     /** Appends one slot change and forces it to disk; returns only once it is durable. */
     void append(Replicated slot) {
         requireOpen();
-        ByteBuffer b = frame(slot);
+        byte[] b = frame(slot);
         try {
-            while (b.hasRemaining()) {
-                channel.write(b);
-            }
-            channel.force(false);
+            raf.write(b);
+            raf.getFD().sync();
         } catch (IOException e) {
             // the tail may now hold part of this record: recovery drops it, and so must we
             try {
-                channel.truncate(size);
-                channel.position(size);
+                raf.setLength(size);
+                raf.seek(size);
             } catch (IOException ignored) {
                 // the next open truncates it
             }
             throw new UncheckedIOException("cannot append to journal " + file, e);
         }
-        size += b.limit();
+        size += b.length;
         records++;
     }
 
@@ -209,16 +207,16 @@ final class ReplicaJournal implements AutoCloseable {
         long written = HEADER_BYTES;
         Files.deleteIfExists(temp);
         DataDirectory.createOwnerOnlyFile(temp);
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            out.write(header());
+        try (FileOutputStream out = new FileOutputStream(temp.toFile());
+                java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 64 * 1024)) {
+            buffered.write(header());
             for (Replicated slot : slots) {
-                ByteBuffer b = frame(slot);
-                written += b.limit();
-                while (b.hasRemaining()) {
-                    out.write(b);
-                }
+                byte[] b = frame(slot);
+                written += b.length;
+                buffered.write(b);
             }
-            out.force(true);
+            buffered.flush();
+            out.getFD().sync();
         }
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -227,12 +225,12 @@ final class ReplicaJournal implements AutoCloseable {
             throw e;
         }
         DataDirectory.forceDirectory(file.getParent());
-        FileChannel old = channel;
+        RandomAccessFile old = raf;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            channel.position(written);
+            raf = new RandomAccessFile(file.toFile(), "rw");
+            raf.seek(written);
         } catch (IOException e) {
-            // the old channel now points at an unlinked file: never append there, fail every write
+            // the old file handle now points at an unlinked file: never append there, fail every write
             closed = true;
             old.close();
             throw e;
@@ -270,10 +268,10 @@ final class ReplicaJournal implements AutoCloseable {
             return;
         }
         closed = true;
-        if (channel != null) {
+        if (raf != null) {
             try {
-                channel.force(true);
-                channel.close();
+                raf.getFD().sync();
+                raf.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot close journal " + file, e);
             }
