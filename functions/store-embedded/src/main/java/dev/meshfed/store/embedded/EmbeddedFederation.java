@@ -180,6 +180,9 @@ public final class EmbeddedFederation {
         if (dcs.containsKey(name)) {
             throw new IllegalArgumentException("datacenter " + name + " exists");
         }
+        if (dataDir != null && closed.get()) {
+            throw new IllegalStateException("the federation over " + dataDir.root() + " is closed");
+        }
         Dc dc;
         if (dataDir == null) {
             dc = new Dc(name, primary, clock);
