@@ -4,6 +4,7 @@ import dev.meshfed.core.store.CaStore;
 import dev.meshfed.core.store.IntentionStore;
 import dev.meshfed.core.store.PrivateStore;
 import dev.meshfed.core.store.Table;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +30,15 @@ import dev.meshfed.stream.events.StreamSource;
  * {@link StreamFeed} per DC and global table, as one event source mapping per table), a
  * {@link TickScheduler} on the same clock, and {@link #settle()} to run replication, feeds and
  * due ticks until nothing more is due.
+ *
+ * <p>Built with {@link #open(List, String, Clock, Path)} it is durable: every replica journals
+ * its changes under the data directory ({@link ReplicaJournal}, {@link DataDirectory}) and is
+ * reloaded from its journal on open, before anything can read it; an anti-entropy pass then
+ * brings every global replica to the latest version of every key, so a write acknowledged in one
+ * DC but still queued for replication when the process died reaches the others. Stream records
+ * are not replayed after a restart: functions re-drive from their ticks, as they must after
+ * DynamoDB's 24-hour stream retention. Built with the plain constructor it lives in memory only
+ * and touches no disk.
  */
 public final class EmbeddedFederation {
 
@@ -42,10 +53,14 @@ public final class EmbeddedFederation {
         private final PrivateStore privateStore;
 
         Dc(String name, String primary, Clock clock) {
+            this(name, primary, clock, t -> new EmbeddedTable(t, name, clock));
+        }
+
+        Dc(String name, String primary, Clock clock, java.util.function.Function<Table, EmbeddedTable> tables) {
             this.name = name;
-            this.ca = new EmbeddedTable(Table.CA, name, clock);
-            this.intentions = new EmbeddedTable(Table.INTENTIONS, name, clock);
-            this.privateTable = new EmbeddedTable(Table.PRIVATE, name, clock);
+            this.ca = tables.apply(Table.CA);
+            this.intentions = tables.apply(Table.INTENTIONS);
+            this.privateTable = tables.apply(Table.PRIVATE);
             this.caStore = new CaStore(ca, name, primary, clock);
             this.intentionStore = new IntentionStore(intentions, name, primary, clock);
             this.privateStore = new PrivateStore(privateTable, name, clock);
@@ -85,20 +100,79 @@ public final class EmbeddedFederation {
     private final Set<String> partitioned = ConcurrentHashMap.newKeySet();
     private final List<StreamFeed> feeds = new CopyOnWriteArrayList<>();
     private final TickScheduler scheduler;
+    /** Null in memory. */
+    private final DataDirectory dataDir;
+    private final long compactAfterBytes;
 
     /**
      * @param datacenters DC names, the primary among them
      */
     public EmbeddedFederation(List<String> datacenters, String primary, Clock clock) {
+        this(requirePrimary(datacenters, primary), clock, null, 0);
+        datacenters.forEach(this::addDatacenter);
+    }
+
+    private static String requirePrimary(List<String> datacenters, String primary) {
         if (!datacenters.contains(primary)) {
             throw new IllegalArgumentException("the primary " + primary + " is not one of the datacenters");
         }
+        return primary;
+    }
+
+    /** No DCs yet: the callers add them. */
+    private EmbeddedFederation(String primary, Clock clock, DataDirectory dataDir, long compactAfterBytes) {
         this.clock = clock;
         this.primary = primary;
+        this.dataDir = dataDir;
+        this.compactAfterBytes = compactAfterBytes;
         this.caReplicator = new GlobalTableReplicator(Table.CA, clock);
         this.intentionsReplicator = new GlobalTableReplicator(Table.INTENTIONS, clock);
         this.scheduler = new TickScheduler(clock);
-        datacenters.forEach(this::addDatacenter);
+    }
+
+    /**
+     * A durable federation over {@code dataDir} ({@code meshfed dev --data-dir}): creates the
+     * directory owner-only if missing, locks it against a second process, checks the recorded
+     * datacenters and primary, reloads every replica from its journal and runs
+     * {@link GlobalTableReplicator#antiEntropy()} on both global tables. Every write that returns
+     * is on disk. {@link #close()} releases the directory.
+     *
+     * @throws IllegalArgumentException when {@code primary} differs from the recorded one, a
+     *     recorded datacenter is missing from {@code datacenters} (adding is allowed), or a name
+     *     cannot be a directory name
+     * @throws IllegalStateException when another process holds the directory, or a journal is not
+     *     a meshfed journal of a format this build reads
+     */
+    public static EmbeddedFederation open(List<String> datacenters, String primary, Clock clock, Path dataDir) {
+        return open(datacenters, primary, clock, dataDir, ReplicaJournal.COMPACT_AFTER_BYTES);
+    }
+
+    /** {@link #open(List, String, Clock, Path)} with another compaction threshold (tests). */
+    static EmbeddedFederation open(List<String> datacenters, String primary, Clock clock, Path dataDir,
+            long compactAfterBytes) {
+        requirePrimary(datacenters, primary);
+        datacenters.forEach(DataDirectory::requireDcName);
+        DataDirectory dir = DataDirectory.lock(dataDir);
+        EmbeddedFederation fed = new EmbeddedFederation(primary, clock, dir, compactAfterBytes);
+        try {
+            dir.checkAndRecord(datacenters, primary);
+            datacenters.forEach(fed::addDatacenter);
+            fed.caReplicator.antiEntropy();
+            fed.intentionsReplicator.antiEntropy();
+            return fed;
+        } catch (RuntimeException e) {
+            try {
+                fed.close(); // the journals opened so far, and the lock
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** The data directory of a durable federation; empty in memory. */
+    public Optional<Path> dataDir() {
+        return Optional.ofNullable(dataDir).map(DataDirectory::root);
     }
 
     /** Adds a DC (a late joiner): its global replicas are seeded from the others, as adding a replica region does. */
@@ -106,7 +180,29 @@ public final class EmbeddedFederation {
         if (dcs.containsKey(name)) {
             throw new IllegalArgumentException("datacenter " + name + " exists");
         }
-        Dc dc = new Dc(name, primary, clock);
+        if (dataDir != null && closed.get()) {
+            throw new IllegalStateException("the federation over " + dataDir.root() + " is closed");
+        }
+        Dc dc;
+        if (dataDir == null) {
+            dc = new Dc(name, primary, clock);
+        } else {
+            DataDirectory.requireDcName(name);
+            dataDir.recordDatacenter(name, primary);
+            Path dir = dataDir.datacenter(name);
+            List<EmbeddedTable> opened = new ArrayList<>();
+            try {
+                dc = new Dc(name, primary, clock, t -> {
+                    EmbeddedTable et = EmbeddedTable.durable(t, name, clock,
+                            dir.resolve(t.name().toLowerCase(java.util.Locale.ROOT) + ".log"), compactAfterBytes);
+                    opened.add(et);
+                    return et;
+                });
+            } catch (RuntimeException e) {
+                opened.forEach(EmbeddedTable::closeJournal);
+                throw e;
+            }
+        }
         caReplicator.addReplica(dc.ca);
         intentionsReplicator.addReplica(dc.intentions);
         dcs.put(name, dc);
@@ -240,14 +336,43 @@ public final class EmbeddedFederation {
         t.start();
     }
 
-    /** Stops background delivery and every feed. */
+    /**
+     * Stops background delivery and every feed, then (durable) forces and closes every journal and
+     * releases the data directory. Idempotent; writes after it fail on a durable federation.
+     */
     public void close() {
-        if (replicatorThread != null) {
-            replicatorThread.interrupt();
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        Thread t = replicatorThread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(1_000); // so that no replicated write is applied to a closed journal
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         feeds.forEach(StreamFeed::close);
         scheduler.close();
+        if (dataDir != null) {
+            RuntimeException failure = null;
+            for (Dc dc : dcs.values()) {
+                for (Table table : Table.values()) {
+                    try {
+                        dc.table(table).closeJournal();
+                    } catch (RuntimeException e) {
+                        failure = failure == null ? e : failure;
+                    }
+                }
+            }
+            dataDir.close();
+            if (failure != null) {
+                throw failure;
+            }
+        }
     }
 
     private volatile Thread replicatorThread;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 }

@@ -27,6 +27,11 @@ import java.util.function.Consumer;
  * in commit order, and offered to the replicator. Replicated writes are applied only when their
  * stamp is later than what this replica holds: last writer wins, and every replica picks the same
  * winner. Deletes keep their stamp so an older write arriving late cannot resurrect an item.
+ *
+ * <p>A durable replica ({@link EmbeddedFederation#open}) also has a {@link ReplicaJournal}: every
+ * change of a slot, local or replicated, deletion markers included, is appended and forced to
+ * disk before it is applied in memory, so a write that returns is on disk; opening replays the
+ * journal before the replica can be read. Stream records are not journaled.
  */
 public final class EmbeddedTable implements TableStore {
 
@@ -42,11 +47,54 @@ public final class EmbeddedTable implements TableStore {
     private final List<ChangeSink> sinks = new CopyOnWriteArrayList<>();
     private volatile Consumer<Replicated> replicator = r -> { };
     private long lastMicros;
+    /** Null in memory: no disk I/O at all. */
+    private ReplicaJournal journal;
 
     public EmbeddedTable(Table table, String datacenter, Clock clock) {
         this.table = table;
         this.datacenter = datacenter;
         this.clock = clock;
+    }
+
+    /**
+     * A durable replica over the journal {@code file}: replays it (truncating a torn tail) before
+     * returning, then journals every change.
+     */
+    static EmbeddedTable durable(Table table, String datacenter, Clock clock, java.nio.file.Path file,
+            long compactAfterBytes) {
+        EmbeddedTable t = new EmbeddedTable(table, datacenter, clock);
+        t.lock.lock();
+        try {
+            t.journal = ReplicaJournal.open(file, compactAfterBytes, t::recover);
+        } finally {
+            t.lock.unlock();
+        }
+        return t;
+    }
+
+    private void recover(Replicated r) {
+        storeInMemory(r.key(), new Slot(r.item(), r.stamp()));
+        if (r.stamp().writer().equals(datacenter)) {
+            // stamps stay strictly increasing across a restart, even on a clock that did not move
+            lastMicros = Math.max(lastMicros, r.stamp().micros());
+        }
+    }
+
+    /** This replica's journal, or null in memory. */
+    ReplicaJournal journal() {
+        return journal;
+    }
+
+    /** Forces and closes the journal (if any); later writes fail. Idempotent. */
+    void closeJournal() {
+        lock.lock();
+        try {
+            if (journal != null) {
+                journal.close();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     public Table table() {
@@ -254,7 +302,27 @@ public final class EmbeddedTable implements TableStore {
         return p == null ? null : p.get(key.sort());
     }
 
+    /** Every slot change goes through here: journaled first (durable), then applied in memory. */
     private void store(ItemKey key, Slot s) {
+        if (journal == null) {
+            storeInMemory(key, s);
+            return;
+        }
+        journal.append(new Replicated(key, s.item(), s.stamp()));
+        storeInMemory(key, s);
+        if (journal.needsCompaction()) {
+            try {
+                journal.compact(slotsLocked());
+            } catch (java.io.IOException | RuntimeException e) {
+                // the write is already durable in the old journal; compaction is retried on the next write
+                LOG.warning("dc=" + datacenter + " table=" + table + " journal compaction failed: " + e);
+            }
+        }
+    }
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EmbeddedTable.class.getName());
+
+    private void storeInMemory(ItemKey key, Slot s) {
         partitions.computeIfAbsent(key.partition(), k -> new TreeMap<>(UTF8_ORDER)).put(key.sort(), s);
     }
 
@@ -262,13 +330,17 @@ public final class EmbeddedTable implements TableStore {
     List<Replicated> replicationSnapshot() {
         lock.lock();
         try {
-            List<Replicated> all = new ArrayList<>();
-            partitions.forEach((pk, p) -> p.forEach((sk, s) -> all.add(new Replicated(
-                    s.item() != null ? s.item().key() : ItemKey.fromStored(pk, sk), s.item(), s.stamp()))));
-            return all;
+            return slotsLocked();
         } finally {
             lock.unlock();
         }
+    }
+
+    private List<Replicated> slotsLocked() {
+        List<Replicated> all = new ArrayList<>();
+        partitions.forEach((pk, p) -> p.forEach((sk, s) -> all.add(new Replicated(
+                s.item() != null ? s.item().key() : ItemKey.fromStored(pk, sk), s.item(), s.stamp()))));
+        return all;
     }
 
     /** Every live item, for status and tests. */

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,6 +77,42 @@ public final class GlobalTableReplicator {
             if (seed != null) {
                 seed.replicationSnapshot().forEach(replica::applyReplicated);
             }
+        } finally {
+            deliveryLock.unlock();
+        }
+    }
+
+    /**
+     * Makes every replica hold, for every key any replica holds, the version with the latest write
+     * stamp (deletion markers included), applied through the same last-writer-wins path as
+     * replication (so a durable replica journals it). A durable federation runs this on open: a
+     * write acknowledged in one DC whose replication was still queued when the process died
+     * reaches the others. Queued changes are not touched.
+     *
+     * @return how many slots changed
+     */
+    public int antiEntropy() {
+        deliveryLock.lock();
+        try {
+            List<EmbeddedTable> all;
+            queueLock.lock();
+            try {
+                all = List.copyOf(replicas.values());
+            } finally {
+                queueLock.unlock();
+            }
+            int applied = 0;
+            for (EmbeddedTable source : all) {
+                List<Replicated> slots = source.replicationSnapshot();
+                for (EmbeddedTable target : all) {
+                    if (target != source) {
+                        for (Replicated r : slots) {
+                            applied += target.applyReplicated(r) ? 1 : 0;
+                        }
+                    }
+                }
+            }
+            return applied;
         } finally {
             deliveryLock.unlock();
         }
