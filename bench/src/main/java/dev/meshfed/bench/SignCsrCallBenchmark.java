@@ -1,5 +1,6 @@
 package dev.meshfed.bench;
 
+import dev.meshfed.apigateway.ApiGatewayAdapter;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +15,6 @@ import dev.meshfed.core.identity.KeyIds;
 import dev.meshfed.core.pki.KeySpec;
 import dev.meshfed.core.pki.Pem;
 import dev.meshfed.custody.LocalKeyCustody;
-import dev.meshfed.lambda.ApiGatewayAdapter;
 import dev.meshfed.app.wiring.DcFunctions;
 import dev.meshfed.app.config.DcConfig;
 import dev.meshfed.pki.BcCertificateIssuer;

@@ -1,5 +1,6 @@
 package dev.meshfed.lambda;
 
+import dev.meshfed.apigateway.ApiGatewayAdapter;
 import dev.meshfed.app.wiring.DcFunctions;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;

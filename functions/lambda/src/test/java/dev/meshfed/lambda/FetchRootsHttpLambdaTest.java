@@ -1,5 +1,6 @@
 package dev.meshfed.lambda;
 
+import dev.meshfed.apigateway.ApiGatewayAdapter;
 import static dev.meshfed.lambda.LambdaEvents.event;
 import static dev.meshfed.lambda.LambdaEvents.eventServer;
 import static io.restassured.RestAssured.given;

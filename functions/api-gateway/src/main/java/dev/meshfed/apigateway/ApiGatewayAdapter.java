@@ -1,4 +1,4 @@
-package dev.meshfed.lambda;
+package dev.meshfed.apigateway;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;

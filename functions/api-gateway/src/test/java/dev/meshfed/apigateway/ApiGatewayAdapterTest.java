@@ -1,4 +1,4 @@
-package dev.meshfed.lambda;
+package dev.meshfed.apigateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
