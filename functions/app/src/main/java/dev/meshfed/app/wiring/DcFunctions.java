@@ -9,6 +9,8 @@ import dev.meshfed.app.config.DcConfig;
 import dev.meshfed.app.forwarding.PrimaryApi;
 import dev.meshfed.app.forwarding.PrimaryWrites;
 import dev.meshfed.app.http.HttpFunction;
+import dev.meshfed.app.stream.QuarantiningConsumer;
+import dev.meshfed.core.store.Table;
 import dev.meshfed.core.acl.AclService;
 import dev.meshfed.core.store.IntentionStore;
 import dev.meshfed.app.ca.ActiveSigner;
@@ -129,6 +131,11 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
         };
     }
 
+    /** {@code rotate-leaves} as the consumer of this DC's CA-table stream (poison records quarantined). */
+    public QuarantiningConsumer rotateLeavesStream() {
+        return new QuarantiningConsumer(Table.CA, rotateLeaves::onRecord, privateStore, ca.localDc(), clock);
+    }
+
     /**
      * Every HTTP function of this DC behind the local route table (deployed routes plus the
      * {@code /v1/dev/} controls), as one DC of {@code meshfed dev} serves them.
@@ -136,6 +143,13 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
     public CaFunctionsHandler localHandler() {
         return new CaFunctionsHandler(RouteTable.local(), Map.of(FunctionName.FETCH_ROOTS, fetchRoots,
                 FunctionName.SIGN_CSR, signCsr, FunctionName.CA_ADMIN, caAdminEntry), ERRORS);
+    }
+
+    /** {@link #localHandler()} plus {@code meshfed dev}'s development controls. */
+    public CaFunctionsHandler localHandler(HttpFunction devControls) {
+        return new CaFunctionsHandler(RouteTable.local(), Map.of(FunctionName.FETCH_ROOTS, fetchRoots,
+                FunctionName.SIGN_CSR, signCsr, FunctionName.CA_ADMIN, caAdminEntry,
+                FunctionName.DEV_CONTROLS, devControls), ERRORS);
     }
 
     /** The error mapper every HTTP deployable uses. */
