@@ -198,7 +198,7 @@ final class Certs {
      * Reads a PEM private key of type {@code EC PRIVATE KEY} (SEC1, RFC 5915); the public point in
      * it, if any, is not trusted: {@link #matches} checks the key against the certificate.
      */
-    static PrivateKey ecPrivateKey(String pem) throws IOException, Walk.StepFailed {
+    static PrivateKey ecPrivateKey(String pem) throws Walk.StepFailed {
         if (!pem.contains("-----BEGIN EC PRIVATE KEY-----")) {
             throw new Walk.StepFailed("PrivateKeyPEM is not an EC PRIVATE KEY block");
         }
@@ -208,6 +208,8 @@ final class Certs {
                 throw new Walk.StepFailed("PrivateKeyPEM does not parse as an EC private key");
             }
             return new JcaPEMKeyConverter().getPrivateKey(kp.getPrivateKeyInfo());
+        } catch (IOException e) {
+            throw new Walk.StepFailed("PrivateKeyPEM does not parse as an EC private key: " + Walk.describe(e));
         }
     }
 

@@ -123,7 +123,9 @@ final class Walk {
             s.append(": ").append(e.getMessage());
         }
         Throwable cause = e.getCause();
-        if (cause != null && cause != e) {
+        // JSSE and the HTTP client repeat the cause's text in their own message: print it once
+        if (cause != null && cause != e && (e.getMessage() == null || cause.getMessage() == null
+                || !e.getMessage().contains(cause.getMessage()))) {
             s.append(" (caused by ").append(cause.getClass().getSimpleName());
             if (cause.getMessage() != null) {
                 s.append(": ").append(cause.getMessage());
