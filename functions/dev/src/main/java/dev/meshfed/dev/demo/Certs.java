@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
@@ -77,7 +78,7 @@ final class Certs {
         ExtensionsGenerator ext = new ExtensionsGenerator();
         ext.addExtension(Extension.subjectAlternativeName, true,
                 new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId)));
-        PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), keys.getPublic())
+        PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(new RDN[0]), keys.getPublic())
                 .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
         StringWriter s = new StringWriter();

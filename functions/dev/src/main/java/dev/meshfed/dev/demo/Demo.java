@@ -155,24 +155,14 @@ public final class Demo {
         List<X509Certificate> serverRoots = rootsOf(secondary);
         List<X509Certificate> clientRoots = rootsOf(primary);
         MtlsProbe.Result r = MtlsProbe.exchange(
-                new MtlsProbe.Identity(secondaryLeaf.key(), fullChain(secondaryLeaf), serverRoots),
-                new MtlsProbe.Identity(client.key(), fullChain(client), clientRoots));
+                new MtlsProbe.Identity(secondaryLeaf.key(), fullChain(secondaryLeaf), serverRoots, client.spiffeId()),
+                new MtlsProbe.Identity(client.key(), fullChain(client), clientRoots, secondaryLeaf.spiffeId()));
         ev.add("protocol", r.protocol());
         ev.add("cipher suite", r.cipherSuite());
         ev.add("server saw", r.serverSawClient());
         ev.add("client saw", r.clientSawServer());
-        List<String> problems = new ArrayList<>();
-        if (!client.spiffeId().equals(r.serverSawClient())) {
-            problems.add("server saw " + r.serverSawClient() + ", expected " + client.spiffeId());
-        }
-        if (!secondaryLeaf.spiffeId().equals(r.clientSawServer())) {
-            problems.add("client saw " + r.clientSawServer() + ", expected " + secondaryLeaf.spiffeId());
-        }
         if (r.serverReceived() == null || r.clientReceived() == null) {
-            problems.add("a line was not exchanged both ways");
-        }
-        if (!problems.isEmpty()) {
-            throw new Walk.StepFailed(String.join("; ", problems));
+            throw new Walk.StepFailed("a line was not exchanged both ways");
         }
         ev.add("exchanged", "one line each way");
     }

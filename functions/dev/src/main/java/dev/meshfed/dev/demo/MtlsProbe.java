@@ -43,8 +43,12 @@ final class MtlsProbe {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     static final String PROTOCOL = "TLSv1.3";
 
-    /** A TLS identity: a private key, its certificate chain (leaf first), and the roots it trusts. */
-    record Identity(PrivateKey key, List<X509Certificate> chain, List<X509Certificate> trustedRoots) {
+    /**
+     * One side: a private key, its certificate chain (leaf first), the roots it trusts, and the
+     * SPIFFE ID it accepts from its peer (it hangs up on any other, as a sidecar's authorization does).
+     */
+    record Identity(PrivateKey key, List<X509Certificate> chain, List<X509Certificate> trustedRoots,
+            String expectedPeer) {
     }
 
     /** What one handshake showed. */
@@ -76,7 +80,7 @@ final class MtlsProbe {
                 try (SSLSocket s = (SSLSocket) listener.accept()) {
                     s.setSoTimeout((int) TIMEOUT.toMillis());
                     s.startHandshake();
-                    String peer = peerUri(s.getSession());
+                    String peer = checkedPeer(s.getSession(), server.expectedPeer(), "server");
                     BufferedReader in = reader(s);
                     String line = in.readLine();
                     Writer w = writer(s);
@@ -99,7 +103,7 @@ final class MtlsProbe {
                     SSLSession session = s.getSession();
                     protocol = session.getProtocol();
                     suite = session.getCipherSuite();
-                    String peer = peerUri(session);
+                    String peer = checkedPeer(session, client.expectedPeer(), "client");
                     Writer w = writer(s);
                     w.write("hello from the client\n");
                     w.flush();
@@ -111,7 +115,15 @@ final class MtlsProbe {
                 throw new Walk.StepFailed("handshake failed: client: " + Walk.describe(e)
                         + (serverReason.isEmpty() ? "" : "; server: " + serverReason));
             }
-            String[] serverResult = serverSide.get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            String[] serverResult;
+            try {
+                serverResult = serverSide.get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Walk.StepFailed refused) {
+                    throw refused;
+                }
+                throw new Walk.StepFailed("server failed: " + Walk.describe(e.getCause()));
+            }
             return new Result(protocol, suite, serverResult[0], clientSide[0], serverResult[1], clientSide[1]);
         } finally {
             pool.shutdownNow();
@@ -157,9 +169,14 @@ final class MtlsProbe {
         return ctx;
     }
 
-    private static String peerUri(SSLSession session) throws Exception {
+    /** The peer's SPIFFE ID, checked against the expected one before any data is exchanged. */
+    private static String checkedPeer(SSLSession session, String expected, String side) throws Exception {
         X509Certificate peer = (X509Certificate) session.getPeerCertificates()[0];
-        return Certs.spiffeId(peer);
+        String id = Certs.spiffeId(peer);
+        if (!id.equals(expected)) {
+            throw new Walk.StepFailed(side + " refused its peer " + id + ", expected " + expected);
+        }
+        return id;
     }
 
     private static char[] randomPassword() {

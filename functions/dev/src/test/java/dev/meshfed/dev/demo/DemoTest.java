@@ -148,6 +148,32 @@ class DemoTest {
     }
 
     @Test
+    void aPrimaryLeafForAnotherServiceIsRefusedByTheTlsServer() throws Exception {
+        federation("dc1", "dc2");
+        dcs.get(0).signAsService = "billing";
+
+        assertThat(walk()).isFalse();
+
+        assertThat(summaryLine(4)).endsWith(": FAILED");
+        assertThat(output()).contains("server refused its peer spiffe://" + TD + "/ns/default/dc/dc1/svc/billing,"
+                + " expected spiffe://" + TD + "/ns/default/dc/dc1/svc/api");
+        assertThat(output()).contains("demo: 4 of 5 steps held");
+    }
+
+    @Test
+    void aSecondaryLeafForAnotherServiceFailsTheSpiffeCheck() throws Exception {
+        federation("dc1", "dc2");
+        dcs.get(1).signAsService = "billing";
+
+        assertThat(walk()).isFalse();
+
+        assertThat(summaryLine(3)).endsWith(": FAILED");
+        assertThat(output()).contains("leaf URI SAN is spiffe://" + TD + "/ns/default/dc/dc2/svc/billing, requested");
+        assertThat(summaryLine(4)).endsWith(": FAILED");
+        assertThat(output()).contains("client refused its peer");
+    }
+
+    @Test
     void anUnreachableDcIsReportedNotThrown() throws Exception {
         federation("dc1", "dc2");
         dcs.get(1).close();

@@ -68,16 +68,22 @@ final class FakeCa {
 
     /** A leaf for the CSR's key and its one URI SAN, signed by the intermediate. */
     static X509Certificate leafFromCsr(Issuer signer, String csrPem) throws Exception {
-        PKCS10CertificationRequest csr;
-        try (PEMParser p = new PEMParser(new StringReader(csrPem))) {
-            csr = (PKCS10CertificationRequest) p.readObject();
-        }
+        PKCS10CertificationRequest csr = csr(csrPem);
         Extensions ext = Extensions.getInstance(
                 csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)[0].getAttrValues().getObjectAt(0));
         GeneralNames sans = GeneralNames.fromExtensions(ext, Extension.subjectAlternativeName);
         String uri = sans.getNames()[0].getName().toString();
-        PublicKey key = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(csr).getPublicKey();
-        return leaf(signer, key, uri);
+        return leaf(signer, csrKey(csrPem), uri);
+    }
+
+    static PublicKey csrKey(String csrPem) throws Exception {
+        return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(csr(csrPem)).getPublicKey();
+    }
+
+    private static PKCS10CertificationRequest csr(String csrPem) throws Exception {
+        try (PEMParser p = new PEMParser(new StringReader(csrPem))) {
+            return (PKCS10CertificationRequest) p.readObject();
+        }
     }
 
     static X509Certificate leaf(Issuer signer, PublicKey key, String uri) throws Exception {

@@ -33,6 +33,8 @@ final class FakeDc implements AutoCloseable {
     /** When non-zero, {@code POST /v1/connect/ca/sign} answers this status with {@link #signRefusal}. */
     volatile int signStatus;
     volatile String signRefusal = "";
+    /** When set, sign ignores the CSR's URI and issues the leaf for this service instead. */
+    volatile String signAsService;
     /** The token that the service:write routes require, when set. */
     volatile Optional<String> requiredToken = Optional.empty();
     final List<String> tokensSeen = new CopyOnWriteArrayList<>();
@@ -92,7 +94,10 @@ final class FakeDc implements AutoCloseable {
         }
         try {
             JsonNode req = JSON.readTree(x.getRequestBody());
-            X509Certificate leaf = FakeCa.leafFromCsr(signer, req.path("CSR").asText());
+            String csr = req.path("CSR").asText();
+            String service = signAsService;
+            X509Certificate leaf = service == null ? FakeCa.leafFromCsr(signer, csr)
+                    : FakeCa.leaf(signer, FakeCa.csrKey(csr), Certs.serviceId(trustDomain, name, service));
             send(x, 200, "application/json", JSON.writeValueAsString(leafBody(leaf)));
         } catch (Exception e) {
             send(x, 400, "text/plain", "fake refused the CSR: " + e);
