@@ -39,6 +39,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The local stand-in for one DC's API Gateway HTTP API: an HTTP server that turns each request into
@@ -103,13 +104,16 @@ public final class LocalGateway implements AutoCloseable {
     private final CaFunctionsHandler handler;
     private final ApiGatewayAdapter adapter = new ApiGatewayAdapter(new ErrorMapper());
     private final RouteKeys routeKeys = RouteKeys.of(RouteTable.local());
+    private final Consumer<APIGatewayV2HTTPEvent> observer;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LocalGateway(String datacenter, HttpServer server, ExecutorService executor, CaFunctionsHandler handler) {
+    private LocalGateway(String datacenter, HttpServer server, ExecutorService executor, CaFunctionsHandler handler,
+                         Consumer<APIGatewayV2HTTPEvent> observer) {
         this.datacenter = datacenter;
         this.server = server;
         this.executor = executor;
         this.handler = handler;
+        this.observer = observer;
     }
 
     /**
@@ -119,6 +123,13 @@ public final class LocalGateway implements AutoCloseable {
      * @throws UncheckedIOException if the address cannot be bound
      */
     public static LocalGateway start(String datacenter, InetSocketAddress address, CaFunctionsHandler handler) {
+        return start(datacenter, address, handler, event -> { });
+    }
+
+    /** {@link #start(String, InetSocketAddress, CaFunctionsHandler)}, showing each event to {@code observer} first (tests). */
+    static LocalGateway start(String datacenter, InetSocketAddress address, CaFunctionsHandler handler,
+                              Consumer<APIGatewayV2HTTPEvent> observer) {
+        Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(datacenter, "datacenter");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(handler, "handler");
@@ -129,7 +140,7 @@ public final class LocalGateway implements AutoCloseable {
             throw new UncheckedIOException("cannot bind the gateway of " + datacenter + " to " + address, e);
         }
         ExecutorService executor = executor(datacenter);
-        LocalGateway gateway = new LocalGateway(datacenter, server, executor, handler);
+        LocalGateway gateway = new LocalGateway(datacenter, server, executor, handler, observer);
         server.createContext("/", gateway::exchange);
         server.setExecutor(executor);
         server.start();
@@ -212,6 +223,7 @@ public final class LocalGateway implements AutoCloseable {
             return 413;
         }
         APIGatewayV2HTTPEvent event = event(exchange, method, rawPath, body);
+        observer.accept(event);
         APIGatewayV2HTTPResponse response = adapter.handle(event, handler);
         return write(exchange, method, response);
     }
