@@ -106,6 +106,8 @@ public final class LocalGateway implements AutoCloseable {
     private final RouteKeys routeKeys = RouteKeys.of(RouteTable.local());
     private final Consumer<APIGatewayV2HTTPEvent> observer;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Exchanges being served (not idle keep-alive connections). */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     private LocalGateway(String datacenter, HttpServer server, ExecutorService executor, CaFunctionsHandler handler,
                          Consumer<APIGatewayV2HTTPEvent> observer) {
@@ -173,18 +175,33 @@ public final class LocalGateway implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Stops accepting, lets requests in flight finish for up to {@value #STOP_DELAY_SECONDS} s; idempotent. */
+    /**
+     * Lets requests in flight finish for up to {@value #STOP_DELAY_SECONDS} s, then stops: the port is
+     * free and blocked handlers (a blocking query) are interrupted when this returns. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        server.stop(STOP_DELAY_SECONDS);
+        // HttpServer.stop(delay) waits the whole delay on JDK 17 even when nothing is in flight, so
+        // wait for the requests in flight here and stop at once.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_DELAY_SECONDS);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        server.stop(0);
         executor.shutdownNow();
     }
 
     private void exchange(HttpExchange exchange) {
         long start = System.nanoTime();
+        inFlight.incrementAndGet();
         String method = exchange.getRequestMethod();
         String rawPath = exchange.getRequestURI().getRawPath();
         try {
@@ -202,6 +219,7 @@ public final class LocalGateway implements AutoCloseable {
             }
         } finally {
             exchange.close();
+            inFlight.decrementAndGet();
             long ms = (System.nanoTime() - start) / 1_000_000;
             int logged = exchange.getResponseCode();
             LOG.log(System.Logger.Level.DEBUG, () -> "request dc=" + datacenter + " method=" + method

@@ -438,6 +438,43 @@ class LocalGatewayTest {
         gateway = null;
     }
 
+    @Test
+    void close_lets_a_short_request_finish_and_cuts_a_long_one_within_about_a_second() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        start(FunctionName.FETCH_ROOTS, (request, match) -> {
+            arrived.countDown();
+            try {
+                Thread.sleep(request.rawQueryString().equals("long") ? 25_000 : 300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return HttpResponse.text(200, "done");
+        });
+        var shortRequest = client.sendAsync(java.net.http.HttpRequest.newBuilder(
+                URI.create(gateway.uri() + "/v1/connect/ca/roots")).build(), BodyHandlers.ofString());
+        assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+        gateway.close();
+        assertThat(shortRequest.get(10, TimeUnit.SECONDS).body()).isEqualTo("done");
+
+        CountDownLatch arrivedLong = new CountDownLatch(1);
+        gateway = LocalGateway.start("dc1", ANY_PORT, new CaFunctionsHandler(RouteTable.local(),
+                Map.of(FunctionName.FETCH_ROOTS, (request, match) -> {
+                    arrivedLong.countDown();
+                    try {
+                        Thread.sleep(25_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return HttpResponse.text(200, "late");
+                }), new ErrorMapper()));
+        client.sendAsync(java.net.http.HttpRequest.newBuilder(URI.create(gateway.uri() + "/v1/connect/ca/roots"))
+                .build(), BodyHandlers.discarding());
+        assertThat(arrivedLong.await(10, TimeUnit.SECONDS)).isTrue();
+        long t0 = System.nanoTime();
+        gateway.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+    }
+
     /** Reads one HTTP/1.1 response with a {@code Content-Length}: status line, headers, body. */
     private static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
