@@ -219,31 +219,31 @@ public final class LocalGateway implements AutoCloseable {
             }
         } finally {
             exchange.close();
-            inFlight.decrementAndGet();
             long ms = (System.nanoTime() - start) / 1_000_000;
             int logged = exchange.getResponseCode();
             LOG.log(System.Logger.Level.DEBUG, () -> "request dc=" + datacenter + " method=" + method
                     + " path=" + rawPath + " status=" + logged + " ms=" + ms);
+            inFlight.decrementAndGet(); // after the log line: close() waits for it
         }
     }
 
-    /** Answers one exchange; returns the status written. */
-    private int serve(HttpExchange exchange, String method, String rawPath) throws IOException {
+    /** Answers one exchange. */
+    private void serve(HttpExchange exchange, String method, String rawPath) throws IOException {
         Headers requestHeaders = exchange.getRequestHeaders();
         long declared = contentLength(requestHeaders);
         if (declared > MAX_BODY_BYTES) {
             refuseTooLarge(exchange, Math.min(declared, MAX_DISCARDED_BYTES));
-            return 413;
+            return;
         }
         byte[] body = readBody(exchange.getRequestBody());
         if (body == null) {
             refuseTooLarge(exchange, MAX_DISCARDED_BYTES);
-            return 413;
+            return;
         }
         APIGatewayV2HTTPEvent event = event(exchange, method, rawPath, body);
         observer.accept(event);
         APIGatewayV2HTTPResponse response = adapter.handle(event, handler);
-        return write(exchange, method, response);
+        write(exchange, method, response);
     }
 
     /** The declared body length; -1 when there is none or it is not a number (the JDK server refuses those). */
@@ -381,8 +381,8 @@ public final class LocalGateway implements AutoCloseable {
         }
     }
 
-    /** Writes {@code response} as API Gateway does; returns its status. */
-    private static int write(HttpExchange exchange, String method, APIGatewayV2HTTPResponse response) throws IOException {
+    /** Writes {@code response} as API Gateway does. */
+    private static void write(HttpExchange exchange, String method, APIGatewayV2HTTPResponse response) throws IOException {
         int status = response.getStatusCode();
         if (status < 100 || status > 599) {
             // API Gateway answers a malformed integration response with a 500.
@@ -416,7 +416,6 @@ public final class LocalGateway implements AutoCloseable {
             bytes = body.getBytes(StandardCharsets.UTF_8);
         }
         send(exchange, method, status, bytes);
-        return status;
     }
 
     private static void sendText(HttpExchange exchange, int status, String text) throws IOException {

@@ -475,6 +475,43 @@ class LocalGatewayTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
     }
 
+    @Test
+    void one_fine_line_per_request_without_query_or_header_values() throws Exception {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(LocalGateway.class.getName());
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        java.util.logging.Level before = logger.getLevel();
+        logger.setLevel(java.util.logging.Level.FINE);
+        logger.addHandler(capture);
+        try {
+            start(recording());
+            get("/v1/connect/ca/roots?token=query-secret", "X-Consul-Token", "header-secret");
+            gateway.close();
+            assertThat(records).hasSize(1);
+            java.util.logging.LogRecord r = records.get(0);
+            assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.FINE);
+            assertThat(r.getMessage()).contains("dc=dc1", "method=GET", "path=/v1/connect/ca/roots", "status=200", "ms=")
+                    .doesNotContain("secret", "token", "?");
+        } finally {
+            logger.removeHandler(capture);
+            logger.setLevel(before);
+        }
+    }
+
     /** Reads one HTTP/1.1 response with a {@code Content-Length}: status line, headers, body. */
     private static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
