@@ -64,8 +64,10 @@ import java.util.function.Consumer;
  *
  * <p>Limits, as in AWS: a request body over Lambda's payload limit ({@value #MAX_BODY_BYTES} bytes)
  * is refused with 413 before it is read (from {@code Content-Length}) or as soon as the count passes
- * the limit (a chunked body); the function is not called. The number and size of headers are bounded
- * by the JDK server ({@code sun.net.httpserver.maxReqHeaders}, {@code sun.net.httpserver.maxReqTime}).
+ * the limit (a chunked body); the function is not called. The number and total size of request
+ * headers are bounded by the JDK server ({@code sun.net.httpserver.maxReqHeaders},
+ * {@code sun.net.httpserver.maxReqHeadersSize}), which refuses more itself. Bodies are held in memory
+ * up to that limit (a development tool on loopback; a deployment never sees them).
  * A fault inside the gateway is a 500 with the plain text {@value ErrorMapper#INTERNAL_ERROR}, logged
  * without body, query string or header values; a response never carries a stack trace.
  *
