@@ -1,5 +1,6 @@
 package dev.meshfed.dev;
 
+import dev.meshfed.app.ca.lifecycle.RotateLeaves;
 import dev.meshfed.app.config.DcConfig;
 import dev.meshfed.app.forwarding.HttpPrimaryApi;
 import dev.meshfed.app.forwarding.PrimaryApi;
@@ -108,7 +109,7 @@ public final class DevFederation implements AutoCloseable {
                     options.acl(), forward, BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, clock);
             dcs.put(name, f);
             federation.subscribe(name, Table.CA, StreamSubscriber.perRecord(f.rotateLeavesStream()::onRecord), b -> b);
-            federation.scheduler().register("rotate-leaves-" + name, dev.meshfed.app.ca.lifecycle.RotateLeaves.TICK_INTERVAL,
+            federation.scheduler().register("rotate-leaves-" + name, RotateLeaves.TICK_INTERVAL,
                     Duration.ZERO, f.rotateLeaves()::tick);
         }
         for (String name : options.datacenters()) {

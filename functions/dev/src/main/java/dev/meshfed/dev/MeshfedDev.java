@@ -1,6 +1,7 @@
 package dev.meshfed.dev;
 
 import dev.meshfed.app.config.DcConfig;
+import dev.meshfed.core.config.GoDuration;
 import dev.meshfed.core.error.MeshfedException;
 import dev.meshfed.core.store.PrivateStore;
 import dev.meshfed.core.store.Table;
@@ -156,7 +157,7 @@ public final class MeshfedDev {
         int pending = fed.replicator(Table.CA).pending() + fed.replicator(Table.INTENTIONS).pending();
         s.append(" | replication pending ").append(pending);
         if (!dev.clock().offset().isZero()) {
-            s.append(" | clock +").append(dev.meshfed.core.config.GoDuration.format(dev.clock().offset()));
+            s.append(" | clock +").append(GoDuration.format(dev.clock().offset()));
         }
         return s.toString();
     }

@@ -139,7 +139,8 @@ final class PrimaryCa {
         }
         IntermediateCsrRequest request = stored.get().value();
         Optional<Versioned<CsrResult>> previous = d.ca().csrResult(requester, true);
-        if (previous.isPresent() && request.requestedAt().equals(previous.get().value().answersRequestedAt())) {
+        if (previous.isPresent() && request.requestedAt().equals(previous.get().value().answersRequestedAt())
+                && !refusedBeforeMembershipChanged(previous.get())) {
             return;
         }
         Optional<Versioned<TrustBundle>> bundle = d.ca().bundle(true);
@@ -151,7 +152,8 @@ final class PrimaryCa {
         try {
             result = sign(requester, request, bundle.get().value(), now);
         } catch (InvalidCsr refused) {
-            result = new CsrResult(requester, request.requestedAt(), null, null, refused.getMessage());
+            result = new CsrResult(requester, request.requestedAt(), null, null, refused.getMessage(),
+                    d.ca().membership(true).map(Versioned::version).orElse(0L));
         }
         if (result == null) {
             return;
@@ -165,6 +167,16 @@ final class PrimaryCa {
         } catch (Conflict another) {
             LOG.info(() -> "another run answered first dc=" + d.name() + " requester=" + requester);
         }
+    }
+
+    /**
+     * Whether {@code result} refused its request before the membership last changed: the operator
+     * may have registered the DC (or its key) since, so the same request is answered again at once
+     * instead of at the secondary's hourly re-drive. A certificate is never re-issued this way.
+     */
+    private boolean refusedBeforeMembershipChanged(Versioned<CsrResult> result) {
+        return result.value().refused() && d.ca().membership(true)
+                .filter(m -> m.version() > result.value().membershipVersion()).isPresent();
     }
 
     /** The intermediate for an accepted request; null when the root cannot sign now (left for a later run). */

@@ -189,14 +189,16 @@ public final class CaTableCodecs {
         @Override
         public Map<String, Attr> encode(CsrResult r) {
             return Fields.body().s("datacenter", r.datacenter()).instant("answersRequestedAt", r.answersRequestedAt())
-                    .s("certificate", r.certificatePem()).s("rootId", r.rootId()).s("refusal", r.refusal()).build();
+                    .s("certificate", r.certificatePem()).s("rootId", r.rootId()).s("refusal", r.refusal())
+                    .n("membershipVersion", r.membershipVersion()).build();
         }
 
         @Override
         public CsrResult decode(ItemKey key, Map<String, Attr> body) {
             Fields f = Fields.of(key, body);
             CsrResult r = new CsrResult(f.s("datacenter"), f.instant("answersRequestedAt"), f.sOrNull("certificate"),
-                    f.sOrNull("rootId"), f.sOrNull("refusal"));
+                    f.sOrNull("rootId"), f.sOrNull("refusal"),
+                    body.containsKey("membershipVersion") ? f.n("membershipVersion") : 0);
             if ((r.certificatePem() == null) == (r.refusal() == null)) {
                 throw f.error("a CSR result holds either a certificate or a refusal");
             }
