@@ -23,10 +23,11 @@ final class DevProcess implements AutoCloseable {
 
     final Process process;
     final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    private final Thread reader;
 
     private DevProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -71,6 +72,10 @@ final class DevProcess implements AutoCloseable {
     String awaitLine(String prefix, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            boolean ended = !process.isAlive();
+            if (ended) {
+                reader.join(2000); // every line the process wrote has been read
+            }
             synchronized (lines) {
                 for (String l : lines) {
                     if (l.startsWith(prefix)) {
@@ -78,7 +83,7 @@ final class DevProcess implements AutoCloseable {
                     }
                 }
             }
-            if (!process.isAlive()) {
+            if (ended) {
                 break;
             }
             Thread.sleep(50);

@@ -60,8 +60,9 @@ class MeshfedDevIT {
             dev.awaitLine("meshfed dev ready", READY);
             token = Files.readString(data.resolve("management-token")).strip();
             assertThat(dev.output()).contains("management token: " + token);
-            assertThat(Files.getPosixFilePermissions(data.resolve("management-token")).toString())
-                    .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+            assertThat(Files.getPosixFilePermissions(data.resolve("management-token"))).containsExactlyInAnyOrder(
+                    java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                    java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
             // one trust domain, one active root, in both DCs
             JsonNode roots1 = json(call(dc1, "GET", "/v1/connect/ca/roots", null, null));
@@ -129,7 +130,7 @@ class MeshfedDevIT {
             assertThat(call(dc1, "GET", "/v1/acl/policy/name/partitioned", token, null).statusCode()).isEqualTo(200);
 
             // SIGTERM: a clean stop within a few seconds
-            again.process.destroy();
+            again.process.toHandle().destroy(); // SIGTERM, leaving our end of its output open (Process.destroy closes it)
             assertThat(again.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
             again.awaitLine("meshfed dev stopped", Duration.ofSeconds(2));
         }
