@@ -9,6 +9,7 @@ import dev.meshfed.apigateway.ApiGatewayAdapter;
 import dev.meshfed.app.ca.CaFunctionsHandler;
 import dev.meshfed.app.http.ErrorMapper;
 import dev.meshfed.app.http.HttpResponse;
+import dev.meshfed.app.http.Utf8;
 import dev.meshfed.app.http.RouteTable;
 
 import java.io.ByteArrayOutputStream;
@@ -18,9 +19,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -372,15 +370,7 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     private static String utf8(byte[] body) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return Utf8.decode(body).orElse(null);
     }
 
     /** Writes {@code response} as API Gateway does. */

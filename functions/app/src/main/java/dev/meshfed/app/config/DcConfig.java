@@ -175,13 +175,16 @@ public record DcConfig(Datacenter datacenter, Datacenter primary, Tables tables,
         };
     }
 
-    private static URI endpoint(String value) {
-        URI uri;
+    private static URI url(String value) {
         try {
-            uri = new URI(value);
+            return new URI(value);
         } catch (URISyntaxException e) {
             throw new InvalidInput("not a URL");
         }
+    }
+
+    private static URI endpoint(String value) {
+        URI uri = url(value);
         String scheme = uri.getScheme();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
                 || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
@@ -193,12 +196,7 @@ public record DcConfig(Datacenter datacenter, Datacenter primary, Tables tables,
 
     /** https anywhere; plain http only to a loopback host ({@code meshfed dev}, tests). */
     private static URI primaryApiUrl(String value) {
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw new InvalidInput("not a URL");
-        }
+        URI uri = url(value);
         String scheme = uri.getScheme();
         String host = uri.getHost();
         boolean loopback = host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));

@@ -2,9 +2,6 @@ package dev.meshfed.app.http;
 
 import dev.meshfed.core.error.InvalidInput;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -111,15 +108,7 @@ public final class HttpRequest {
      * @throws InvalidInput {@code request body is not valid UTF-8}
      */
     public String bodyUtf8() {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidInput("request body is not valid UTF-8");
-        }
+        return Utf8.decode(body).orElseThrow(() -> new InvalidInput("request body is not valid UTF-8"));
     }
 
     /** The client's address as the gateway saw it; {@code ""} when unknown. */

@@ -24,10 +24,6 @@ import dev.meshfed.core.error.MeshfedException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -166,15 +162,7 @@ public final class Json {
     }
 
     private static String utf8(byte[] body) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidInput(PREFIX + "not valid UTF-8");
-        }
+        return Utf8.decode(body).orElseThrow(() -> new InvalidInput(PREFIX + "not valid UTF-8"));
     }
 
     private static RuntimeException translate(JsonProcessingException e, Class<?> root) {

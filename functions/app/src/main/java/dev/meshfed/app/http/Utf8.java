@@ -1,0 +1,27 @@
+package dev.meshfed.app.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** Strict UTF-8: malformed input is refused, never replaced with U+FFFD (which would hide what a client sent). */
+public final class Utf8 {
+
+    private Utf8() {
+    }
+
+    /** {@code bytes} as text, or empty when they are not valid UTF-8. */
+    public static Optional<String> decode(byte[] bytes) {
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+}
