@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp bench/target/meshfed-benchmarks.jar dev.meshfed.bench.load.SignLoad \
  *     [--url http://127.0.0.1:8501] [--concurrency 32] [--duration 30s] [--warmup 10s] [--csrs 2000] [--token T]
+ *     [--server-pid PID]
  * </pre>
  *
  * <ol>
@@ -65,7 +66,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       one per thread).</li>
  * </ol>
  *
- * Prints the figures as text and then as one JSON line (the last line, starting with
+ * CPU: the driver's own process CPU time over the measured period, and with {@code --server-pid}
+ * (Linux) the server's, from {@code /proc/<pid>/stat} at 100 ticks per second, so that a run on
+ * one machine shows how the cores were shared.
+ *
+ * <p>Prints the figures as text and then as one JSON line (the last line, starting with
  * {@code {}). Exit 0 if at most 0.1 % of the measured requests were not 200, 1 otherwise, 2 for
  * bad options or a failed set-up.
  */
@@ -84,8 +89,11 @@ public final class SignLoad {
     private final int csrCount;
     private final String token;
     private final HttpClient client;
+    private final long serverPid; // 0: not sampled
 
-    private SignLoad(URI base, int concurrency, Duration duration, Duration warmup, int csrCount, String token) {
+    private SignLoad(URI base, int concurrency, Duration duration, Duration warmup, int csrCount, String token,
+            long serverPid) {
+        this.serverPid = serverPid;
         this.base = base;
         this.concurrency = concurrency;
         this.duration = duration;
@@ -115,7 +123,7 @@ public final class SignLoad {
         } catch (IllegalArgumentException e) {
             System.err.println("sign-load: " + e.getMessage());
             System.err.println("usage: SignLoad [--url http://127.0.0.1:8501] [--concurrency 32] [--duration 30s]"
-                    + " [--warmup 10s] [--csrs 2000] [--token T]");
+                    + " [--warmup 10s] [--csrs 2000] [--token T] [--server-pid PID]");
             System.exit(2);
             return;
         }
@@ -133,6 +141,7 @@ public final class SignLoad {
         Map<String, String> o = new TreeMap<>(Map.of("--url", "http://127.0.0.1:8501", "--concurrency", "32",
                 "--duration", "30s", "--warmup", "10s", "--csrs", "2000"));
         String token = null;
+        long serverPid = 0;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (i + 1 >= args.length) {
@@ -141,6 +150,8 @@ public final class SignLoad {
             String value = args[++i];
             if ("--token".equals(name)) {
                 token = value;
+            } else if ("--server-pid".equals(name)) {
+                serverPid = positive(name, value);
             } else if (o.containsKey(name)) {
                 o.put(name, value);
             } else {
@@ -150,7 +161,8 @@ public final class SignLoad {
         int concurrency = positive("--concurrency", o.get("--concurrency"));
         int csrs = positive("--csrs", o.get("--csrs"));
         return new SignLoad(URI.create(o.get("--url").replaceAll("/+$", "")), concurrency,
-                duration("--duration", o.get("--duration")), duration("--warmup", o.get("--warmup")), csrs, token);
+                duration("--duration", o.get("--duration")), duration("--warmup", o.get("--warmup")), csrs, token,
+                serverPid);
     }
 
     private static int positive(String name, String value) {
@@ -277,15 +289,44 @@ public final class SignLoad {
             workers.add(w);
             done.add(pool.submit(w));
         }
+        long[] cpu = new long[4]; // client ns at from, at to; server ticks at from, at to
+        var sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.schedule(() -> { cpu[0] = clientCpuNanos(); cpu[2] = serverCpuTicks(); },
+                measureFrom - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        sampler.schedule(() -> { cpu[1] = clientCpuNanos(); cpu[3] = serverCpuTicks(); },
+                measureTo - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
         for (var f : done) {
             f.get();
         }
         pool.shutdown();
+        sampler.shutdown();
+        sampler.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
         Result r = new Result(concurrency, duration, warmup, csrs.size(), base);
+        r.clientCpuSeconds = (cpu[1] - cpu[0]) / 1e9;
+        r.serverCpuSeconds = serverPid == 0 || cpu[2] < 0 || cpu[3] < 0 ? -1 : (cpu[3] - cpu[2]) / 100.0;
         for (Worker w : workers) {
             r.add(w);
         }
         return r;
+    }
+
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** utime + stime of the server process in clock ticks (100 per second on Linux), -1 if unreadable. */
+    private long serverCpuTicks() {
+        if (serverPid == 0) {
+            return -1;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(serverPid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     /** One client: send, wait, record, repeat until the measured period ends. */
@@ -354,6 +395,8 @@ public final class SignLoad {
         final Duration warmup;
         final int csrs;
         final URI base;
+        double clientCpuSeconds;
+        double serverCpuSeconds = -1;
 
         Result(int concurrency, Duration duration, Duration warmup, int csrs, URI base) {
             this.concurrency = concurrency;
@@ -393,6 +436,10 @@ public final class SignLoad {
             System.out.printf("  latency µs     mean %.0f  p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n", histogram.mean(),
                     histogram.valueAt(50), histogram.valueAt(90), histogram.valueAt(99), histogram.valueAt(99.9),
                     histogram.max());
+            double seconds = duration.toNanos() / 1e9;
+            System.out.printf("  cpu (cores)    driver %.2f%s%n", clientCpuSeconds / seconds, serverCpuSeconds < 0 ? ""
+                    : String.format("  server %.2f  (server CPU per leaf %.0f µs)", serverCpuSeconds / seconds,
+                            1e6 * serverCpuSeconds / Math.max(1, histogram.count())));
             ObjectNode j = JSON.createObjectNode();
             j.put("benchmark", "sign-load").put("date", Instant.now().toString()).put("url", base.toString())
                     .put("datacenter", dc).put("concurrency", concurrency).put("durationSeconds", duration.toMillis() / 1e3)
@@ -406,6 +453,12 @@ public final class SignLoad {
             l.put("mean", Math.round(histogram.mean())).put("p50", histogram.valueAt(50))
                     .put("p90", histogram.valueAt(90)).put("p99", histogram.valueAt(99))
                     .put("p99_9", histogram.valueAt(99.9)).put("max", histogram.max());
+            ObjectNode c = j.putObject("cpuCores");
+            c.put("driver", Math.round(clientCpuSeconds / seconds * 100) / 100.0);
+            if (serverCpuSeconds >= 0) {
+                c.put("server", Math.round(serverCpuSeconds / seconds * 100) / 100.0)
+                        .put("serverMicrosPerLeaf", Math.round(1e6 * serverCpuSeconds / Math.max(1, histogram.count())));
+            }
             j.put("passed", errorRate() <= MAX_ERROR_RATE);
             System.out.println(JSON.writeValueAsString(j));
         }
