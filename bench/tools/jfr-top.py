@@ -6,6 +6,9 @@ method: for ACCP that is AWS-LC doing the EC maths) of the benchmark thread, and
 methods with the largest share of samples, inclusive (anywhere on the stack) and self (top frame).
 
 Usage: bench/tools/jfr-top.py RECORDING.jfr [N] [JAVA_HOME]
+JFR_THREAD (environment) picks the threads by a substring of their name: "worker" (JMH's
+benchmark thread) by default; "gateway-" for meshfed dev's request threads (bench/run-load.sh).
+Native samples include threads blocked in a native call, so pick threads that do not idle there.
 Needs the JDK's `jfr` tool (JAVA_HOME/bin/jfr, or on PATH).
 """
 import collections
@@ -26,10 +29,11 @@ def main():
     incl = collections.Counter()
     self_ = collections.Counter()
     total = 0
+    want = os.environ.get("JFR_THREAD", "worker")
     for e in events:
         v = e["values"]
         thread = (v.get("sampledThread") or {}).get("javaName") or ""
-        if "worker" not in thread:  # JMH's benchmark thread is "...-jmh-worker-N"
+        if want not in thread:  # JMH's benchmark thread is "...-jmh-worker-N"
             continue
         frames = (v.get("stackTrace") or {}).get("frames") or []
         if not frames:
@@ -43,7 +47,7 @@ def main():
         self_[top] += 1
         for name in set(names):
             incl[name] += 1
-    print(f"{total} samples of the benchmark thread")
+    print(f"{total} samples of the threads named *{want}*")
     print("\n== inclusive (share of samples with the method on the stack) ==")
     for name, c in incl.most_common(n):
         print(f"{100.0 * c / total:6.1f}%  {name}")
