@@ -128,6 +128,19 @@ public final class LocalGateway implements AutoCloseable {
         return start(datacenter, address, handler, event -> { });
     }
 
+    /**
+     * Turns Nagle's algorithm off for the JDK server's sockets (it reads this property once, when
+     * its first server is made). With it on, the server writes headers and body separately and
+     * the body waits for the client's delayed ACK: about 40 ms per request (measured: 706 signed
+     * leaves per second at 32 clients with it on, about 2,970 with it off). An explicit setting by
+     * the operator wins.
+     */
+    private static void noDelay() {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** {@link #start(String, InetSocketAddress, CaFunctionsHandler)}, showing each event to {@code observer} first (tests). */
     static LocalGateway start(String datacenter, InetSocketAddress address, CaFunctionsHandler handler,
                               Consumer<APIGatewayV2HTTPEvent> observer) {
@@ -137,6 +150,7 @@ public final class LocalGateway implements AutoCloseable {
         Objects.requireNonNull(handler, "handler");
         HttpServer server;
         try {
+            noDelay();
             server = HttpServer.create(address, BACKLOG);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the gateway of " + datacenter + " to " + address, e);
