@@ -58,6 +58,19 @@ final class ApiClient {
         return parse(dc, "POST " + path, call(dc, "POST " + path, b));
     }
 
+    /** {@code PUT} a JSON object, answer the body as text (Consul's {@code true}). */
+    String putText(Demo.Endpoint dc, String path, JsonNode body) throws Walk.StepFailed, IOException, InterruptedException {
+        HttpRequest.Builder b = request(dc, path)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body), StandardCharsets.UTF_8));
+        return call(dc, "PUT " + path, b);
+    }
+
+    /** {@code DELETE}, answer the body as text. */
+    String deleteText(Demo.Endpoint dc, String path) throws Walk.StepFailed, IOException, InterruptedException {
+        return call(dc, "DELETE " + path, request(dc, path).DELETE());
+    }
+
     static ObjectMapper json() {
         return JSON;
     }

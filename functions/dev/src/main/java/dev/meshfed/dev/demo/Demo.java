@@ -19,7 +19,8 @@ import java.util.Set;
  * the HTTP API (api.md), it shows with evidence that the DCs share one trust domain, that a leaf
  * signed in a secondary verifies against the primary's roots by the JDK's own PKIX validator, and
  * that services of two DCs complete a real mutual-TLS handshake, each trusting only its own DC's
- * roots. The intention and rotation steps of local.md are to be added to {@link #steps()}.
+ * roots, then an intention written in the primary and decided in the secondary. The rotation step
+ * of local.md is to be added to {@link #steps()}.
  * <p>
  * One instance is one walk: the steps hand their results to later steps through its fields, and
  * {@link Walk} skips a step whose inputs did not come.
@@ -38,6 +39,11 @@ public final class Demo {
     static final String ROOTS_PEM = "/v1/connect/ca/roots?pem=true";
     static final String SIGN = "/v1/connect/ca/sign";
     static final String MANAGED_LEAF = "/v1/agent/connect/ca/leaf/";
+    static final String EXACT_INTENTION = "/v1/connect/intentions/exact";
+    static final String CHECK = "/v1/connect/intentions/check";
+    static final String AUTHORIZE = "/v1/agent/connect/authorize";
+    /** How long the intention step waits for the secondary to decide by the primary's write. */
+    static final java.time.Duration REPLICATION_WAIT = java.time.Duration.ofSeconds(10);
     /** The service whose leaf the secondary signs (server side of the mTLS step). */
     static final String SERVER_SERVICE = "web";
     /** The service whose leaf the primary signs (client side of the mTLS step). */
@@ -60,7 +66,10 @@ public final class Demo {
     private Held secondaryLeaf;
     private List<X509Certificate> primaryRoots;
 
-    private Demo(List<Endpoint> dcs, ApiClient api) {
+    private final java.time.Duration replicationWait;
+
+    private Demo(List<Endpoint> dcs, ApiClient api, java.time.Duration replicationWait) {
+        this.replicationWait = replicationWait;
         this.dcs = List.copyOf(dcs);
         this.primary = this.dcs.get(0);
         this.secondary = this.dcs.get(this.dcs.size() - 1);
@@ -73,12 +82,17 @@ public final class Demo {
      * step held. Never throws for a failed step: it is reported and counted.
      */
     public static boolean run(List<Endpoint> dcs, Optional<String> token, PrintStream out) {
+        return run(dcs, token, out, REPLICATION_WAIT);
+    }
+
+    /** {@link #run(List, Optional, PrintStream)} with another wait for the intention step (tests). */
+    static boolean run(List<Endpoint> dcs, Optional<String> token, PrintStream out, java.time.Duration replicationWait) {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(out, "out");
         if (dcs == null || dcs.isEmpty()) {
             throw new IllegalArgumentException("the demo needs at least one datacenter");
         }
-        Demo demo = new Demo(dcs, new ApiClient(token));
+        Demo demo = new Demo(dcs, new ApiClient(token), replicationWait);
         List<Walk.Result> results = new Walk(out, token).run(demo.steps());
         return results.stream().allMatch(r -> r.outcome() == Walk.Outcome.OK);
     }
@@ -95,7 +109,9 @@ public final class Demo {
                         + secondary.datacenter() + " " + SERVER_SERVICE + ")",
                         Set.of(TRUST_DOMAIN, SECONDARY_LEAF), this::mtlsAcrossDcs),
                 new Walk.Step("managed-leaf", "managed leaf (" + secondary.datacenter() + " " + SERVER_SERVICE + ")",
-                        Set.of(TRUST_DOMAIN), this::managedLeaf));
+                        Set.of(TRUST_DOMAIN), this::managedLeaf),
+                new Walk.Step("intention", "intention written in " + primary.datacenter() + ", decided in "
+                        + secondary.datacenter(), Set.of(TRUST_DOMAIN), this::intentionAcrossDcs));
     }
 
     // 1
@@ -181,6 +197,47 @@ public final class Demo {
         ev.add("private key", "EC, matches the leaf");
         String expected = Certs.serviceId(trustDomain, secondary.datacenter(), SERVER_SERVICE);
         verifyLeaf(new Held(key, leaf, certs.subList(1, certs.size()), expected), primaryRoots(), ev);
+    }
+
+    // 6
+    /**
+     * A deny from {@code api} to {@code web} written in the primary, then decided in the secondary
+     * (check and authorize) from its own replicated view; the time until the secondary decides by
+     * it is the replication lag. The intention is deleted afterwards.
+     */
+    private void intentionAcrossDcs(Walk.Evidence ev) throws Exception {
+        String pair = "?source=" + CLIENT_SERVICE + "&destination=" + SERVER_SERVICE;
+        String answer = api.putText(primary, EXACT_INTENTION + pair, ApiClient.json().createObjectNode()
+                .put("Action", "deny").put("Description", "meshfed dev demo"));
+        long written = System.nanoTime();
+        if (!answer.strip().equals("true")) {
+            throw new Walk.StepFailed(primary.datacenter() + ": writing the intention answered " + ApiClient.excerpt(answer));
+        }
+        ev.add("written", CLIENT_SERVICE + " => " + SERVER_SERVICE + " deny, in " + primary.datacenter());
+        try {
+            long deadline = written + replicationWait.toNanos();
+            while (api.getJson(secondary, CHECK + pair).path("Allowed").asBoolean(true)) {
+                if (System.nanoTime() > deadline) {
+                    throw new Walk.StepFailed(secondary.datacenter() + " still allows " + CLIENT_SERVICE + " => "
+                            + SERVER_SERVICE + " " + replicationWait.toMillis() + " ms after the write");
+                }
+                Thread.sleep(2);
+            }
+            ev.add("decided", secondary.datacenter() + " denies it " + (System.nanoTime() - written) / 1_000_000
+                    + " ms after the write (replication lag, measured by polling check)");
+            JsonNode authz = api.postJson(secondary, AUTHORIZE, ApiClient.json().createObjectNode()
+                    .put("Target", SERVER_SERVICE)
+                    .put("ClientCertURI", Certs.serviceId(trustDomain, primary.datacenter(), CLIENT_SERVICE)));
+            String reason = authz.path("Reason").asText("");
+            if (authz.path("Authorized").asBoolean(true) || !reason.startsWith("Matched L4 intention")) {
+                throw new Walk.StepFailed(secondary.datacenter() + " authorize answered Authorized="
+                        + authz.path("Authorized").asText() + ", Reason=" + reason);
+            }
+            ev.add("authorize", secondary.datacenter() + ": " + reason);
+        } finally {
+            api.deleteText(primary, EXACT_INTENTION + pair);
+        }
+        ev.add("cleaned up", "intention deleted in " + primary.datacenter());
     }
 
     /** Checks the leaf's one URI SAN and validates leaf + chain by PKIX against the anchors. */

@@ -44,7 +44,7 @@ class DemoTest {
     }
 
     private boolean walk() {
-        return Demo.run(dcs.stream().map(FakeDc::endpoint).toList(), Optional.of(TOKEN), out);
+        return Demo.run(dcs.stream().map(FakeDc::endpoint).toList(), Optional.of(TOKEN), out, java.time.Duration.ofMillis(300));
     }
 
     private String output() {
@@ -63,9 +63,13 @@ class DemoTest {
         assertThat(walk()).isTrue();
 
         String o = output();
-        assertThat(o).contains("demo [1/5] one trust domain", "demo [2/5] leaf from a secondary (dc2)",
-                "demo [3/5] PKIX against the primary's roots (dc1)", "demo [4/5] mTLS across DCs",
-                "demo [5/5] managed leaf (dc2 web)", "demo: 5 of 5 steps held");
+        assertThat(o).contains("demo [1/6] one trust domain", "demo [2/6] leaf from a secondary (dc2)",
+                "demo [3/6] PKIX against the primary's roots (dc1)", "demo [4/6] mTLS across DCs",
+                "demo [5/6] managed leaf (dc2 web)", "demo [6/6] intention written in dc1, decided in dc2",
+                "demo: 6 of 6 steps held");
+        assertThat(o).contains("  authorize: dc2: Matched L4 intention: default/api => default/web")
+                .contains(" ms after the write (replication lag");
+        assertThat(FakeDc.INTENTIONS).as("the demo cleans up its intention").isEmpty();
         assertThat(o).contains("  trust domain: " + TD)
                 .contains("  service URI: spiffe://" + TD + "/ns/default/dc/dc2/svc/web")
                 .contains("  path length: 2")
@@ -92,7 +96,7 @@ class DemoTest {
         assertThat(walk()).isTrue();
 
         assertThat(output()).contains("  client saw: spiffe://" + TD + "/ns/default/dc/dc1/svc/web",
-                "demo: 5 of 5 steps held");
+                "demo: 6 of 6 steps held");
     }
 
     @Test
@@ -105,7 +109,7 @@ class DemoTest {
         assertThat(summaryLine(1)).isEqualTo("  1. one trust domain: FAILED");
         assertThat(output()).contains("  result: FAILED (trust domains differ: [" + TD
                 + ", 00000000-0000-4000-8000-000000000000.consul])");
-        assertThat(output()).contains("demo: 0 of 5 steps held");
+        assertThat(output()).contains("demo: 0 of 6 steps held");
     }
 
     @Test
@@ -122,7 +126,7 @@ class DemoTest {
         assertThat(summaryLine(4)).startsWith("  4. mTLS across DCs").endsWith(": FAILED");
         assertThat(summaryLine(5)).endsWith(": FAILED");
         assertThat(output()).contains("PKIX validation failed", "handshake failed");
-        assertThat(output()).contains("demo: 2 of 5 steps held");
+        assertThat(output()).contains("demo: 3 of 6 steps held");
     }
 
     @Test
@@ -143,7 +147,7 @@ class DemoTest {
         assertThat(o).contains("  result: skipped (needs leaf from a secondary (dc2))");
         assertThat(summaryLine(1)).endsWith(": ok");
         assertThat(summaryLine(5)).endsWith(": ok");
-        assertThat(o).contains("demo: 2 of 5 steps held");
+        assertThat(o).contains("demo: 3 of 6 steps held");
         assertThat(o).doesNotContain(TOKEN);
     }
 
@@ -157,7 +161,7 @@ class DemoTest {
         assertThat(summaryLine(4)).endsWith(": FAILED");
         assertThat(output()).contains("server refused its peer spiffe://" + TD + "/ns/default/dc/dc1/svc/billing,"
                 + " expected spiffe://" + TD + "/ns/default/dc/dc1/svc/api");
-        assertThat(output()).contains("demo: 4 of 5 steps held");
+        assertThat(output()).contains("demo: 5 of 6 steps held");
     }
 
     @Test
@@ -181,6 +185,18 @@ class DemoTest {
         assertThat(walk()).isFalse();
 
         assertThat(summaryLine(1)).endsWith(": FAILED");
-        assertThat(output()).contains("demo: 0 of 5 steps held");
+        assertThat(output()).contains("demo: 0 of 6 steps held");
+    }
+
+    @Test
+    void aSecondaryThatNeverSeesTheIntentionFailsTheIntentionStepAfterItsWait() throws Exception {
+        federation("dc1", "dc2");
+        dcs.get(1).intentionsStuck = true;
+
+        assertThat(walk()).isFalse();
+
+        assertThat(summaryLine(6)).endsWith(": FAILED");
+        assertThat(output()).contains("dc2 still allows api => web 300 ms after the write");
+        assertThat(FakeDc.INTENTIONS).isEmpty();
     }
 }

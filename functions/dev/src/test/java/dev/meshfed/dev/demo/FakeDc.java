@@ -50,8 +50,16 @@ final class FakeDc implements AutoCloseable {
         server.createContext("/v1/connect/ca/roots", this::roots);
         server.createContext("/v1/connect/ca/sign", this::sign);
         server.createContext("/v1/agent/connect/ca/leaf/web", this::managedLeaf);
+        server.createContext("/v1/connect/intentions/exact", this::exact);
+        server.createContext("/v1/connect/intentions/check", this::check);
+        server.createContext("/v1/agent/connect/authorize", this::authorize);
         server.start();
     }
+
+    /** The fake's intentions ("source=>destination" to action), shared by every fake DC: replication is instant. */
+    static final java.util.Map<String, String> INTENTIONS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When set, this DC never sees intentions (a secondary whose replication is stuck). */
+    volatile boolean intentionsStuck;
 
     Demo.Endpoint endpoint() {
         return new Demo.Endpoint(name, URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
@@ -155,5 +163,46 @@ final class FakeDc implements AutoCloseable {
             x.getResponseBody().write(b);
         }
         x.close();
+    }
+
+    private static String param(HttpExchange x, String name) {
+        String q = x.getRequestURI().getQuery();
+        for (String kv : q == null ? new String[0] : q.split("&")) {
+            if (kv.startsWith(name + "=")) {
+                return kv.substring(name.length() + 1);
+            }
+        }
+        return "";
+    }
+
+    private void exact(HttpExchange x) throws IOException {
+        record(x);
+        String key = param(x, "source") + "=>" + param(x, "destination");
+        if (x.getRequestMethod().equals("DELETE")) {
+            INTENTIONS.remove(key);
+        } else {
+            INTENTIONS.put(key, JSON.readTree(x.getRequestBody()).path("Action").asText());
+        }
+        send(x, 200, "application/json", "true");
+    }
+
+    private void check(HttpExchange x) throws IOException {
+        record(x);
+        String action = intentionsStuck ? null : INTENTIONS.get(param(x, "source") + "=>" + param(x, "destination"));
+        send(x, 200, "application/json", "{\"Allowed\":" + !"deny".equals(action) + "}");
+    }
+
+    private void authorize(HttpExchange x) throws IOException {
+        record(x);
+        JsonNode body = JSON.readTree(x.getRequestBody());
+        String uri = body.path("ClientCertURI").asText();
+        String source = uri.substring(uri.lastIndexOf('/') + 1);
+        String target = body.path("Target").asText();
+        String action = intentionsStuck ? null : INTENTIONS.get(source + "=>" + target);
+        String reason = action == null ? "Default intention policy"
+                : "Matched L4 intention: default/" + source + " => default/" + target + " (ID: fake, Precedence: 9, Action: "
+                        + action.toUpperCase(java.util.Locale.ROOT) + ")";
+        send(x, 200, "application/json", JSON.writeValueAsString(JSON.createObjectNode()
+                .put("Authorized", !"deny".equals(action)).put("Reason", reason)));
     }
 }
