@@ -92,10 +92,21 @@ final class IntentionsJson {
         if (!permissions.isArray()) {
             throw new InvalidInput("invalid JSON body: field \"Permissions\": expected an array");
         }
+        int k = 0;
         for (JsonNode p : permissions) {
             if (!p.isObject()) {
                 throw new InvalidInput("invalid JSON body: field \"Permissions\": expected an array of objects");
             }
+            // Consul's first two checks of each permission (config_entry_intentions.go); the
+            // HTTP match rules inside are stored as given (L7 rules are for proxies, not decided here)
+            String action = p.path("Action").isTextual() ? p.get("Action").asText() : "";
+            if (!action.equals("allow") && !action.equals("deny")) {
+                throw new InvalidInput("Permissions[" + k + "].Action must be set to 'allow' or 'deny'");
+            }
+            if (!p.path("HTTP").isObject()) {
+                throw new InvalidInput("Permissions[" + k + "].HTTP is required");
+            }
+            k++;
         }
         return permissions.isEmpty() ? null : Json.write(permissions);
     }

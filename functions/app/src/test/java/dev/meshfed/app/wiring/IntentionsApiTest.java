@@ -338,6 +338,14 @@ class IntentionsApiTest {
                         + "\"Meta\":{\"a\":null}}", "invalid JSON body: field \"Meta.a\""},
                 new String[] {"POST", INTENTIONS, "{\"SourceName\":\"a\",\"DestinationName\":\"db\",\"Permissions\":{}}",
                         "invalid JSON body: field \"Permissions\""},
+                new String[] {"POST", INTENTIONS, "{\"SourceName\":\"a\",\"DestinationName\":\"db\",\"Permissions\":"
+                        + "[{\"Action\":\"maybe\",\"HTTP\":{}}]}", "Permissions[0].Action must be set to 'allow' or 'deny'"},
+                new String[] {"POST", INTENTIONS, "{\"SourceName\":\"a\",\"DestinationName\":\"db\",\"Permissions\":"
+                        + "[{\"Action\":\"deny\"}]}", "Permissions[0].HTTP is required"},
+                new String[] {"POST", INTENTIONS, "{\"SourceName\":\"a\",\"DestinationName\":\"*\",\"Permissions\":"
+                        + "[{\"Action\":\"deny\",\"HTTP\":{}}]}", "Permissions cannot be specified on intentions with wildcarded destinations"},
+                new String[] {"POST", INTENTIONS, "{\"SourceName\":\"a\",\"DestinationName\":\"db\",\"Action\":\"deny\","
+                        + "\"SourceType\":\"external-uri\"}", "SourceType must be set to 'consul'"},
                 new String[] {"POST", INTENTIONS, ixn("../../etc", "db", "allow"), "SourceName: invalid name"},
                 new String[] {"POST", INTENTIONS, ixn("web\\u0000", "db", "allow"), "SourceName: invalid name"},
                 new String[] {"POST", INTENTIONS, ixn("web", "d*b", "allow"), "DestinationName: wildcard character"},

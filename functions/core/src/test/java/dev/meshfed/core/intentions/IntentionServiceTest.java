@@ -146,4 +146,31 @@ class IntentionServiceTest {
         service.create(req("api", "db", "allow"));
         assertThat(view.index()).isNotSameAs(a);
     }
+
+    @Test
+    void concurrentCreatesOfOneKeyMakeExactlyOneIntention() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int k = 0; k < 8; k++) {
+                results.add(pool.submit(() -> {
+                    try {
+                        service.create(req("web", "db", "allow"));
+                        return true;
+                    } catch (InvalidInput | dev.meshfed.core.error.Conflict refused) {
+                        return false;
+                    }
+                }));
+            }
+            int created = 0;
+            for (var r : results) {
+                created += r.get() ? 1 : 0;
+            }
+            assertThat(created).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.intentions(true)).hasSize(1);
+        assertThat(view.index().all()).hasSize(1);
+    }
 }
