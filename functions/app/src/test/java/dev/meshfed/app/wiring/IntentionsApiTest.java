@@ -372,6 +372,37 @@ class IntentionsApiTest {
         assertThat(f.harness.dc("dc1").privateStore().changeIndex()).isEqualTo(index);
     }
 
+    @Test
+    void noHostileRequestGetsA500() {
+        aclsOn();
+        String id = create(ixn("web", "db", "allow"));
+        // no index that blocks: the harness clock does not move, so a blocking read would wait for a write
+        List<String> paths = List.of(INTENTIONS, INTENTIONS + "/exact", INTENTIONS + "/match", INTENTIONS + "/check",
+                INTENTIONS + "/" + id, INTENTIONS + "/00000000-0000-4000-8000-000000000000", INTENTIONS + "/%zz",
+                INTENTIONS + "/" + "a".repeat(300), "/v1/agent/connect/authorize");
+        List<String> queries = List.of("", "source=web&destination=db", "by=source&name=web", "by=destination&name=*",
+                "filter=%zz", "filter=(((", "filter=" + "a%20==%20b%20and%20".repeat(40) + "a==b", "source=%00&destination=db",
+                "source=a/b/c&destination=*", "source=*/web&destination=db", "name=" + "n".repeat(3000),
+                "index=abc", "source=a&destination=b&source-dc=X", "source=a&source=b&destination=c", "wait=forever");
+        List<String> bodies = List.of("", "{", "null", "[]", "\"x\"", "{\"SourceName\":{}}", "{\"Permissions\":\"x\"}",
+                "{\"Permissions\":[1]}", "{\"Permissions\":[{\"Action\":\"deny\",\"HTTP\":[]}]}", "{\"Meta\":[]}",
+                "{\"Meta\":{\"a\":{}}}", "{\"Target\":1}", "{\"Target\":\"db\",\"ClientCertURI\":\"spiffe://%zz\"}",
+                "{\"Target\":\"db\",\"ClientCertURI\":\"spiffe://x/ap/p/ns/n/dc/d/svc/s\"}", "[".repeat(100),
+                "\u0000\u00ff", "{\"SourceName\":\"web\",\"DestinationName\":\"db\",\"Action\":\"allow\",\"SourceDatacenter\":7}",
+                "{\"SourceName\":\"*\",\"SourceNS\":\"*\",\"DestinationName\":\"*\",\"DestinationNS\":\"*\",\"Action\":\"deny\"}");
+        for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
+            for (String path : paths) {
+                for (String query : queries) {
+                    for (String body : bodies) {
+                        HttpResponse r = call(method, path + (query.isEmpty() ? "" : "?" + query), body);
+                        assertThat(r.status()).as(method + " " + path + "?" + query + " " + body + " -> " + r.body())
+                                .isNotEqualTo(500).isLessThan(503);
+                    }
+                }
+            }
+        }
+    }
+
     // ---- blocking and the secondary -----------------------------------------------------------
 
     @Test
