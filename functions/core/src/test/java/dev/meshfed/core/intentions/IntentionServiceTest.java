@@ -23,7 +23,8 @@ class IntentionServiceTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final InMemoryTableStore intentionsTable = new InMemoryTableStore();
     private final IntentionStore store = new IntentionStore(intentionsTable, "dc1", "dc1", clock);
-    private final PrivateStore primary = new PrivateStore(new InMemoryTableStore(), "dc1", clock);
+    private final InMemoryTableStore privateTable = new InMemoryTableStore();
+    private final PrivateStore primary = new PrivateStore(privateTable, "dc1", clock);
     private final AtomicInteger ids = new AtomicInteger();
     private final IntentionService service = new IntentionService(store, primary, primary::bumpChangeIndex,
             () -> String.format("00000000-0000-4000-8000-%012d", ids.incrementAndGet()), clock);
@@ -142,7 +143,9 @@ class IntentionServiceTest {
         service.update(i.id(), req("web", "db", "deny"));
         assertThat(store.intention(i.id(), true).get().version()).isGreaterThan(v1);
         IntentionIndex a = view.index();
+        int reads = privateTable.totalReads();
         assertThat(view.index()).isSameAs(a);
+        assertThat(privateTable.totalReads() - reads).as("one change-index read, no scan").isEqualTo(1);
         service.create(req("api", "db", "allow"));
         assertThat(view.index()).isNotSameAs(a);
     }
