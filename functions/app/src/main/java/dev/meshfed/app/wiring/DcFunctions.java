@@ -9,6 +9,10 @@ import dev.meshfed.app.config.DcConfig;
 import dev.meshfed.app.forwarding.PrimaryApi;
 import dev.meshfed.app.forwarding.PrimaryWrites;
 import dev.meshfed.app.http.HttpFunction;
+import dev.meshfed.app.intentions.IntentionsApi;
+import dev.meshfed.core.intentions.CachedIntentionView;
+import dev.meshfed.core.intentions.IntentionDefault;
+import dev.meshfed.core.intentions.IntentionService;
 import dev.meshfed.app.stream.QuarantiningConsumer;
 import dev.meshfed.core.store.Table;
 import dev.meshfed.core.acl.AclService;
@@ -62,11 +66,13 @@ import java.util.UUID;
  * @param caAdminEntry {@code caAdmin} behind {@link PrimaryWrites}: what its HTTP deployable runs, so
  *                     primary-owned writes are forwarded from a secondary and applied once per
  *                     idempotency key in the primary
+ * @param intentionsApi      the {@code intentions-api} function
+ * @param intentionsApiEntry {@code intentionsApi} behind {@link PrimaryWrites}, as {@code caAdminEntry}
  * @param clock        the clock every function was given
  */
 public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore privateStore, AclService acls,
         Authorizer authorizer, FetchRoots fetchRoots, SignCsr signCsr, RotateLeaves rotateLeaves, CaAdmin caAdmin,
-        HttpFunction caAdminEntry, Clock clock) {
+        HttpFunction caAdminEntry, IntentionsApi intentionsApi, HttpFunction intentionsApiEntry, Clock clock) {
 
     private static final ErrorMapper ERRORS = new ErrorMapper();
 
@@ -81,6 +87,8 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
         Objects.requireNonNull(rotateLeaves, "rotateLeaves");
         Objects.requireNonNull(caAdmin, "caAdmin");
         Objects.requireNonNull(caAdminEntry, "caAdminEntry");
+        Objects.requireNonNull(intentionsApi, "intentionsApi");
+        Objects.requireNonNull(intentionsApiEntry, "intentionsApiEntry");
         Objects.requireNonNull(clock, "clock");
     }
 
@@ -112,13 +120,29 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
                 RotateLeaves.storedConfig(ca));
         CaAdmin caAdmin = new CaAdmin(ca, privateStore, custody, authorizer, rotateLeaves::status, clock)
                 .withAcls(new AclApi(acls, authorizer, privateStore::changeIndex, ca.localDc(), ca.primaryDc()));
-        HttpFunction caAdminEntry = ca.localDc().equals(ca.primaryDc())
-                ? PrimaryWrites.inPrimary(caAdmin, ca.localDc(), privateStore, custody, ERRORS, clock)
-                : PrimaryWrites.inSecondary(caAdmin, ca.localDc(), ca.primaryDc(), primaryApi.orElseThrow(
+        HttpFunction caAdminEntry = primaryWrites(caAdmin, ca, privateStore, custody, primaryApi, clock);
+        // Versions of intention items come from the primary's change index (it only grows); in a
+        // secondary the service is never called (writes are forwarded; the owner guard refuses them).
+        IntentionService intentionWrites = new IntentionService(intentions, privateStore, privateStore::bumpChangeIndex,
+                () -> UUID.randomUUID().toString(), clock);
+        // No DefaultIntentionPolicy setting exists yet: the ACL default decides (deny on, allow off).
+        IntentionsApi intentionsApi = new IntentionsApi(intentionWrites, new CachedIntentionView(privateStore),
+                authorizer, ca, privateStore::changeIndex, new IndexPoller(clock, IndexPoller.Sleeper.THREAD, random),
+                maxBlockingWait, IntentionDefault.byAcls(aclMode == DcConfig.AclMode.ON),
+                () -> Duration.ZERO); // replication lag arrives with replicate-intentions
+        HttpFunction intentionsApiEntry = primaryWrites(intentionsApi, ca, privateStore, custody, primaryApi, clock);
+        return new DcFunctions(ca, intentions, privateStore, acls, authorizer, fetchRoots, signCsr, rotateLeaves, caAdmin,
+                caAdminEntry, intentionsApi, intentionsApiEntry, clock);
+    }
+
+    /** {@code function} behind {@link PrimaryWrites}: applied once per idempotency key in the primary, forwarded from a secondary. */
+    private static HttpFunction primaryWrites(HttpFunction function, CaStore ca, PrivateStore privateStore,
+            KeyCustody custody, Optional<PrimaryApi> primaryApi, Clock clock) {
+        return ca.localDc().equals(ca.primaryDc())
+                ? PrimaryWrites.inPrimary(function, ca.localDc(), privateStore, custody, ERRORS, clock)
+                : PrimaryWrites.inSecondary(function, ca.localDc(), ca.primaryDc(), primaryApi.orElseThrow(
                         () -> new IllegalArgumentException("a secondary needs the primary's API to forward writes")),
                         PrimaryWrites.randomKeys());
-        return new DcFunctions(ca, intentions, privateStore, acls, authorizer, fetchRoots, signCsr, rotateLeaves, caAdmin,
-                caAdminEntry, clock);
     }
 
     /** The HTTP entry of the deployable of {@code function}: the deployed route table, that function only. */
@@ -127,6 +151,8 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
             case FETCH_ROOTS -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, fetchRoots), ERRORS);
             case SIGN_CSR -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, signCsr), ERRORS);
             case CA_ADMIN -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, caAdminEntry), ERRORS);
+            case INTENTIONS_API -> new CaFunctionsHandler(RouteTable.deployed(), Map.of(function, intentionsApiEntry),
+                    ERRORS);
             default -> throw new IllegalArgumentException("no HTTP function " + function + " in this build");
         };
     }
@@ -142,14 +168,15 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
      */
     public CaFunctionsHandler localHandler() {
         return new CaFunctionsHandler(RouteTable.local(), Map.of(FunctionName.FETCH_ROOTS, fetchRoots,
-                FunctionName.SIGN_CSR, signCsr, FunctionName.CA_ADMIN, caAdminEntry), ERRORS);
+                FunctionName.SIGN_CSR, signCsr, FunctionName.CA_ADMIN, caAdminEntry, FunctionName.INTENTIONS_API,
+                intentionsApiEntry), ERRORS);
     }
 
     /** {@link #localHandler()} plus {@code meshfed dev}'s development controls. */
     public CaFunctionsHandler localHandler(HttpFunction devControls) {
         return new CaFunctionsHandler(RouteTable.local(), Map.of(FunctionName.FETCH_ROOTS, fetchRoots,
                 FunctionName.SIGN_CSR, signCsr, FunctionName.CA_ADMIN, caAdminEntry,
-                FunctionName.DEV_CONTROLS, devControls), ERRORS);
+                FunctionName.INTENTIONS_API, intentionsApiEntry, FunctionName.DEV_CONTROLS, devControls), ERRORS);
     }
 
     /** The error mapper every HTTP deployable uses. */

@@ -48,7 +48,15 @@ class AclMatrixTest {
         VALID_TOKEN,
         /** AWS IAM at the gateway; no Consul token is asked for (bootstrap). */
         GATEWAY_IAM,
-        SERVICE_WRITE_WEB, OPERATOR_READ, OPERATOR_WRITE, ACL_READ, ACL_WRITE
+        SERVICE_WRITE_WEB, OPERATOR_READ, OPERATOR_WRITE, ACL_READ, ACL_WRITE,
+        /** service:read on db (intention check, as Consul's code): any service identity has it. */
+        SERVICE_READ_DB,
+        /** service:write on db (authorize with Target db). */
+        SERVICE_WRITE_DB,
+        /** intentions:read on db (one intention with destination db): any service identity has it. */
+        INTENTION_READ_DB,
+        /** intentions:write on db (writes of intentions with destination db). */
+        INTENTION_WRITE_DB
     }
 
     /** The five kinds of caller. */
@@ -56,8 +64,7 @@ class AclMatrixTest {
 
     private static final Path CSR_FIXTURES = Path.of("../pki/src/test/resources/csr");
     /** Functions whose routes exist in the table but arrive with later issues; their routes answer 404 today. */
-    private static final Set<FunctionName> NOT_BUILT_YET = EnumSet.of(FunctionName.INTENTIONS_API,
-            FunctionName.DEV_CONTROLS);
+    private static final Set<FunctionName> NOT_BUILT_YET = EnumSet.of(FunctionName.DEV_CONTROLS);
 
     private WiredFederation f;
     private final Map<Need, String> rightTokens = new LinkedHashMap<>();
@@ -66,6 +73,9 @@ class AclMatrixTest {
     private String deleted;
     private String policyId;
     private String throwawayAccessor;
+    /** An intention web => db that every case reads and updates, and one that the DELETE case removes. */
+    private String intentionId;
+    private String throwawayIntentionId;
 
     record Case(String method, String pathAndQuery, String body, Need need) {
     }
@@ -74,8 +84,16 @@ class AclMatrixTest {
     void federation() {
         f = new WiredFederation(DcConfig.AclMode.ON, "dc1", "dc2").withPrimaryCa();
         AclService acls = f.dc("dc1").acls();
-        f.bootstrap();
+        String management = f.bootstrap();
         rightTokens.put(Need.SERVICE_WRITE_WEB, identityToken(acls, "web"));
+        rightTokens.put(Need.SERVICE_READ_DB, policyToken(acls, "db-read", "{\"service\":{\"db\":{\"policy\":\"read\"}}}"));
+        rightTokens.put(Need.SERVICE_WRITE_DB, identityToken(acls, "db"));
+        rightTokens.put(Need.INTENTION_READ_DB, policyToken(acls, "db-intentions-read",
+                "{\"service\":{\"db\":{\"policy\":\"deny\",\"intentions\":\"read\"}}}"));
+        rightTokens.put(Need.INTENTION_WRITE_DB, policyToken(acls, "db-intentions-write",
+                "{\"service\":{\"db\":{\"policy\":\"read\",\"intentions\":\"write\"}}}"));
+        intentionId = createIntention(management, "matrix-src");
+        throwawayIntentionId = createIntention(management, "matrix-throwaway");
         rightTokens.put(Need.OPERATOR_READ, policyToken(acls, "op-read", "{\"operator\":\"read\"}"));
         rightTokens.put(Need.OPERATOR_WRITE, policyToken(acls, "op-write", "{\"operator\":\"write\"}"));
         rightTokens.put(Need.ACL_READ, policyToken(acls, "acl-read", "{\"acl\":\"read\"}"));
@@ -93,6 +111,13 @@ class AclMatrixTest {
     @org.junit.jupiter.api.AfterAll
     void close() {
         f.close();
+    }
+
+    private String createIntention(String management, String source) {
+        HttpResponse r = f.call("dc1", "POST", "/v1/connect/intentions", management,
+                "{\"SourceName\":\"" + source + "\",\"DestinationName\":\"db\",\"Action\":\"allow\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.body().replaceAll(".*\"ID\":\"([^\"]+)\".*", "$1");
     }
 
     private static TokenRequest request(List<PolicyRef> policies, List<AclToken.ServiceIdentity> identities) {
@@ -142,7 +167,28 @@ class AclMatrixTest {
                 new Case("PUT", "/v1/operator/federation/datacenters", "[]", Need.OPERATOR_WRITE),
                 new Case("GET", "/v1/operator/federation/enrolment", null, Need.OPERATOR_READ),
                 new Case("GET", "/v1/operator/replication", null, Need.OPERATOR_READ),
-                new Case("GET", "/v1/agent/self", null, Need.NONE));
+                new Case("GET", "/v1/agent/self", null, Need.NONE),
+                // Intentions: list and match are filtered per intention, so any valid token gets a 200
+                new Case("POST", "/v1/agent/connect/authorize", "{\"Target\":\"db\",\"ClientCertURI\":"
+                        + "\"spiffe://11111111-2222-3333-4444-555555555555.consul/ns/default/dc/dc1/svc/web\"}",
+                        Need.SERVICE_WRITE_DB),
+                new Case("GET", "/v1/connect/intentions", null, Need.VALID_TOKEN),
+                new Case("POST", "/v1/connect/intentions",
+                        "{\"SourceName\":\"s-%s\",\"DestinationName\":\"db\",\"Action\":\"deny\"}",
+                        Need.INTENTION_WRITE_DB),
+                new Case("GET", "/v1/connect/intentions/exact?source=matrix-src&destination=db", null,
+                        Need.INTENTION_READ_DB),
+                new Case("PUT", "/v1/connect/intentions/exact?source=matrix-exact&destination=db",
+                        "{\"Action\":\"allow\"}", Need.INTENTION_WRITE_DB),
+                new Case("DELETE", "/v1/connect/intentions/exact?source=matrix-exact&destination=db", null,
+                        Need.INTENTION_WRITE_DB),
+                new Case("GET", "/v1/connect/intentions/match?by=destination&name=db", null, Need.VALID_TOKEN),
+                new Case("GET", "/v1/connect/intentions/check?source=web&destination=db", null, Need.SERVICE_READ_DB),
+                new Case("GET", "/v1/connect/intentions/" + intentionId, null, Need.INTENTION_READ_DB),
+                new Case("PUT", "/v1/connect/intentions/" + intentionId,
+                        "{\"SourceName\":\"matrix-src\",\"DestinationName\":\"db\",\"Action\":\"deny\"}",
+                        Need.INTENTION_WRITE_DB),
+                new Case("DELETE", "/v1/connect/intentions/" + throwawayIntentionId, null, Need.INTENTION_WRITE_DB));
     }
 
     @Test
@@ -207,6 +253,8 @@ class AclMatrixTest {
             case NONE -> true;
             case VALID_TOKEN -> caller != Caller.DELETED;
             case OPERATOR_READ, ACL_READ -> caller == Caller.READ_ONLY || caller == Caller.RIGHT;
+            // a service identity (OTHER_SERVICE) reads every service and its intentions
+            case SERVICE_READ_DB, INTENTION_READ_DB -> caller != Caller.NO_TOKEN && caller != Caller.DELETED;
             default -> caller == Caller.RIGHT;
         };
         boolean denied = r.status() == 403;

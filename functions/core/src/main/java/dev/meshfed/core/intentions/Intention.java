@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * One intention as stored and replicated (the fields of Consul's intention JSON plus meshfed's
- * datacenter scope). Validation and precedence rules arrive with the intentions work; this is
- * the stored shape.
+ * datacenter scope): the stored shape. Validation, defaults and precedence are
+ * {@link IntentionRules}'s; an intention is stored only after {@link IntentionRules#prepare}.
  *
  * @param permissions L7 permissions as opaque JSON text (stored and replicated verbatim), or null
  */

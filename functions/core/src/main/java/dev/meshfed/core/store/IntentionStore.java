@@ -27,6 +27,12 @@ public final class IntentionStore {
     public static final String POLICY_NAME_LINK = "acl-policy-name";
     /** The one bootstrap marker ({@link AclLink} to the first management token). */
     public static final String BOOTSTRAP = "acl-bootstrap";
+    /**
+     * An intention's canonical key ({@code IntentionRules.canonicalKey}) to its ID ({@link AclLink}):
+     * keeps one intention per key under concurrent creates, through a conditional create.
+     * Not an intention item: {@code replicate-intentions} applies only {@link #INTENTION} items.
+     */
+    public static final String INTENTION_KEY_LINK = "intention-key";
     /** The bootstrap marker's ID. */
     public static final String BOOTSTRAP_ID = "done";
     /** Tombstones outlive the 24-hour stream retention by far, so a replay can never resurrect a delete. */
@@ -34,7 +40,8 @@ public final class IntentionStore {
 
     public static final Map<String, ItemCodec<?>> CODECS = Map.of(INTENTION, IntentionTableCodecs.INTENTION, TOKEN,
             IntentionTableCodecs.TOKEN, POLICY, IntentionTableCodecs.POLICY, SECRET_LINK, IntentionTableCodecs.LINK,
-            POLICY_NAME_LINK, IntentionTableCodecs.LINK, BOOTSTRAP, IntentionTableCodecs.LINK);
+            POLICY_NAME_LINK, IntentionTableCodecs.LINK, BOOTSTRAP, IntentionTableCodecs.LINK, INTENTION_KEY_LINK,
+            IntentionTableCodecs.LINK);
 
     private final String primaryDc;
     private final Items<IntentionItem> intentions;
@@ -43,6 +50,7 @@ public final class IntentionStore {
     private final Items<AclLink> secretLinks;
     private final Items<AclLink> policyNames;
     private final Items<AclLink> bootstrap;
+    private final Items<AclLink> intentionKeys;
 
     public IntentionStore(TableStore table, String localDc, String primaryDc, Clock clock) {
         TableStore guarded = new OwnerGuard(localDc, table);
@@ -53,6 +61,7 @@ public final class IntentionStore {
         this.secretLinks = new Items<>(guarded, SECRET_LINK, IntentionTableCodecs.LINK, clock);
         this.policyNames = new Items<>(guarded, POLICY_NAME_LINK, IntentionTableCodecs.LINK, clock);
         this.bootstrap = new Items<>(guarded, BOOTSTRAP, IntentionTableCodecs.LINK, clock);
+        this.intentionKeys = new Items<>(guarded, INTENTION_KEY_LINK, IntentionTableCodecs.LINK, clock);
     }
 
     public Optional<Versioned<IntentionItem>> intention(String id, boolean consistent) {
@@ -144,5 +153,20 @@ public final class IntentionStore {
     /** Writes the bootstrap marker; a {@code Conflict} if there is one: bootstrap happens once. */
     public void createBootstrapMarker(AclLink link) {
         bootstrap.put(primaryDc, BOOTSTRAP_ID, link, 0, null);
+    }
+
+    /** The ID of the intention holding canonical key {@code key}, if the key is taken. */
+    public Optional<Versioned<AclLink>> intentionKeyLink(String key, boolean consistent) {
+        return intentionKeys.get(primaryDc, key, consistent);
+    }
+
+    /** Takes canonical key {@code key} for an intention; a {@code Conflict} if it is taken. */
+    public void createIntentionKeyLink(String key, AclLink link) {
+        intentionKeys.put(primaryDc, key, link, 0, null);
+    }
+
+    /** Frees canonical key {@code key}; a {@code Conflict} if the link changed since read. */
+    public void deleteIntentionKeyLink(String key, long expectedVersion) {
+        intentionKeys.delete(primaryDc, key, expectedVersion);
     }
 }

@@ -107,7 +107,10 @@ public final class IntentionTableCodecs {
         }
     };
 
-    /** {@code <primary>#acl-secret#<sha256>}, {@code <primary>#acl-policy-name#<name>}, {@code <primary>#acl-bootstrap#done}. */
+    /**
+     * {@code <primary>#acl-secret#<sha256>}, {@code <primary>#acl-policy-name#<name>},
+     * {@code <primary>#acl-bootstrap#done} and {@code <primary>#intention-key#<canonical key>}.
+     */
     public static final ItemCodec<AclLink> LINK = new ItemCodec<>() {
         @Override
         public Map<String, Attr> encode(AclLink link) {
