@@ -138,6 +138,12 @@ public final class ReplicateIntentions {
             Instant now = clock.instant();
             long lag = Math.max(0, Duration.between(item.updatedAt(), now).toMillis());
             updateStatus(s -> s.applied(item.version(), now, lag));
+        } else if (privateStore.intentionReplicationStatus().map(v -> v.value().appliedVersion()).orElse(0L)
+                < item.version()) {
+            // the view had it already without this function's status knowing: in the primary,
+            // IntentionService applies its own writes (or an update here was lost). Catch the
+            // applied version up; the lag stays that of the last apply made here.
+            updateStatus(s -> s.caughtUp(item.version()));
         }
     }
 

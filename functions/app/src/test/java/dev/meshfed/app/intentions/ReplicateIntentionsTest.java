@@ -310,6 +310,24 @@ class ReplicateIntentionsTest {
         assertThat(s.lastReconcileAt()).isNotNull();
     }
 
+    @Test
+    void in_the_primary_its_own_applies_are_found_stale_and_the_status_catches_up() {
+        ReplicationFederation fed = new ReplicationFederation("dc1", "dc2");
+        ReplicateIntentions f = fed.start("dc1");
+        fed.harness.clock().advance(Duration.ofSeconds(1));
+        // what IntentionService does in the primary: write the table, then apply to its own view
+        long v = fed.upsert("a", "allow");
+        dev.meshfed.core.intentions.IntentionViewApplier.apply(fed.dc("dc1").privateStore(),
+                fed.primaryStore().intention("a", true).orElseThrow().value(), v);
+        long index = fed.dc("dc1").privateStore().changeIndex();
+        fed.harness.advance(Duration.ofSeconds(30));
+        ReplicateIntentions.Status s = f.status();
+        assertThat(s.appliedVersion()).isEqualTo(v);
+        assertThat(s.lastAppliedAt()).isNull();
+        assertThat(s.lagMillis()).isZero();
+        assertThat(fed.dc("dc1").privateStore().changeIndex()).isEqualTo(index);
+    }
+
     // ---- status and lag -------------------------------------------------------------------------
 
     @Test

@@ -40,6 +40,12 @@ public record ReplicationStatus(long appliedVersion, Instant lastAppliedAt, long
                 lastError, lastErrorAt, lastReconcileAt, repairs);
     }
 
+    /** The view already held {@code version} (applied elsewhere): only the applied version moves up. */
+    public ReplicationStatus caughtUp(long version) {
+        return new ReplicationStatus(Math.max(appliedVersion, version), lastAppliedAt, lagMillis, authorityViolations,
+                lastError, lastErrorAt, lastReconcileAt, repairs);
+    }
+
     public ReplicationStatus violation() {
         return new ReplicationStatus(appliedVersion, lastAppliedAt, lagMillis, authorityViolations + 1, lastError,
                 lastErrorAt, lastReconcileAt, repairs);
