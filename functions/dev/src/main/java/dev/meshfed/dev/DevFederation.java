@@ -1,6 +1,7 @@
 package dev.meshfed.dev;
 
 import dev.meshfed.app.ca.lifecycle.RotateLeaves;
+import dev.meshfed.app.intentions.ReplicateIntentions;
 import dev.meshfed.app.config.DcConfig;
 import dev.meshfed.app.forwarding.HttpPrimaryApi;
 import dev.meshfed.app.forwarding.PrimaryApi;
@@ -111,6 +112,10 @@ public final class DevFederation implements AutoCloseable {
             federation.subscribe(name, Table.CA, StreamSubscriber.perRecord(f.rotateLeavesStream()::onRecord), b -> b);
             federation.scheduler().register("rotate-leaves-" + name, RotateLeaves.TICK_INTERVAL,
                     Duration.ZERO, f.rotateLeaves()::tick);
+            federation.subscribe(name, Table.INTENTIONS, StreamSubscriber.perRecord(f.replicateIntentionsStream()::onRecord),
+                    b -> b);
+            federation.scheduler().register("replicate-intentions-" + name, ReplicateIntentions.RECONCILE_INTERVAL,
+                    Duration.ZERO, f.replicateIntentions()::reconcile);
         }
         for (String name : options.datacenters()) {
             DevControls controls = new DevControls(federation, clock, dcs.get(name).authorizer(), name);

@@ -43,4 +43,18 @@ final class Deployables {
             return Map.of("quarkus.funqy.export", "rotate-leaves-tick");
         }
     }
+
+    public static final class ReplicateIntentionsStream implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "replicate-intentions-stream");
+        }
+    }
+
+    public static final class ReplicateIntentionsTick implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "replicate-intentions-tick");
+        }
+    }
 }

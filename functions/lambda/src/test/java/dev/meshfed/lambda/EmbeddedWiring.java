@@ -15,6 +15,7 @@ import dev.meshfed.store.embedded.EmbeddedFederation;
 import dev.meshfed.core.clock.MutableClock;
 import dev.meshfed.testkit.TestFederation;
 import dev.meshfed.core.store.CaStore;
+import dev.meshfed.core.store.IntentionStore;
 import dev.meshfed.core.store.ItemKey;
 import dev.meshfed.core.store.Page;
 import dev.meshfed.core.store.StoreUnavailable;
@@ -57,8 +58,10 @@ public class EmbeddedWiring implements Wiring {
             dc1.privateStore().putSignerKey(rootKeyId, custody.wrap(pki.activeRoot().keys().getPrivate(),
                     new KeyContext("dc1", rootKeyId, KeyPurpose.ROOT)));
             // the CA table behind a switch, so a test can make the store unavailable
-            CaStore ca = new CaStore(new Switchable(dc1.table(Table.CA)), "dc1", "dc1", clock);
-            DcFunctions f = DcFunctions.build(ca, dc1.intentionStore(), dc1.privateStore(), custody, providers,
+            CaStore ca = new CaStore(new Switchable(dc1.table(Table.CA), () -> caTableDown), "dc1", "dc1", clock);
+            IntentionStore intentions = new IntentionStore(new Switchable(dc1.table(Table.INTENTIONS),
+                    () -> intentionsTableDown), "dc1", "dc1", clock);
+            DcFunctions f = DcFunctions.build(ca, intentions, dc1.privateStore(), custody, providers,
                     DcConfig.AclMode.OFF, java.util.Optional.empty(),
                     BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, clock);
             f.rotateLeaves().tick(); // dc1's intermediate
@@ -76,11 +79,18 @@ public class EmbeddedWiring implements Wiring {
 
     private static volatile boolean caTableDown;
 
-    /** A table store that fails while {@link #caTableDown} is set. */
-    private record Switchable(TableStore delegate) implements TableStore {
-        private static void check() {
-            if (caTableDown) {
-                throw new StoreUnavailable("ca table down (test switch)");
+    /** While set, every read and write of the intentions table fails with {@link StoreUnavailable}. */
+    void intentionsTableDown(boolean down) {
+        intentionsTableDown = down;
+    }
+
+    private static volatile boolean intentionsTableDown;
+
+    /** A table store that fails while {@code down} says so. */
+    private record Switchable(TableStore delegate, java.util.function.BooleanSupplier down) implements TableStore {
+        private void check() {
+            if (down.getAsBoolean()) {
+                throw new StoreUnavailable("table down (test switch)");
             }
         }
 

@@ -7,6 +7,7 @@ import dev.meshfed.app.acl.AclApi;
 import dev.meshfed.app.auth.Authorizer;
 import dev.meshfed.app.ca.lifecycle.EnrolmentKeys;
 import dev.meshfed.app.ca.lifecycle.SignerStatus;
+import dev.meshfed.app.intentions.ReplicateIntentions;
 import dev.meshfed.app.http.ConsulHeaders;
 import dev.meshfed.app.http.HttpFunction;
 import dev.meshfed.app.http.HttpRequest;
@@ -72,8 +73,8 @@ import java.util.function.Supplier;
  *       a retry).</li>
  *   <li>{@code GET /v1/operator/federation/enrolment} (operator:read): a secondary's enrolment
  *       public key, in the membership entry's shape; 404 in the primary.</li>
- *   <li>{@code GET /v1/operator/replication} (operator:read): the signer and the bundle copy;
- *       {@code Intentions} is an empty object until intention replication exists.</li>
+ *   <li>{@code GET /v1/operator/replication} (operator:read): the signer, the bundle copy and
+ *       {@code replicate-intentions}' status ({@link #withIntentionReplication}).</li>
  * </ul>
  * Every write is conditional on the version read, so a concurrent writer loses with 409. A supplied
  * private key goes to key custody only: never into a CA-table item, a log line or a response.
@@ -108,18 +109,21 @@ public final class CaAdmin implements HttpFunction {
     private final Clock clock;
     private final boolean primary;
     private final AclApi aclApi; // null: the ACL routes answer 501
+    private final Supplier<ReplicateIntentions.Status> intentionReplication; // null: Intentions is {}
 
     /**
      * @param signerStatus this DC's signer status, in production {@code rotateLeaves::status}
      */
     public CaAdmin(CaStore caStore, PrivateStore privateStore, KeyCustody custody, Authorizer authorizer,
             Supplier<SignerStatus> signerStatus, Clock clock) {
-        this(caStore, privateStore, custody, authorizer, signerStatus, clock, null);
+        this(caStore, privateStore, custody, authorizer, signerStatus, clock, null, null);
     }
 
     private CaAdmin(CaStore caStore, PrivateStore privateStore, KeyCustody custody, Authorizer authorizer,
-            Supplier<SignerStatus> signerStatus, Clock clock, AclApi aclApi) {
+            Supplier<SignerStatus> signerStatus, Clock clock, AclApi aclApi,
+            Supplier<ReplicateIntentions.Status> intentionReplication) {
         this.aclApi = aclApi;
+        this.intentionReplication = intentionReplication;
         this.caStore = Objects.requireNonNull(caStore, "caStore");
         this.privateStore = Objects.requireNonNull(privateStore, "privateStore");
         this.custody = Objects.requireNonNull(custody, "custody");
@@ -132,7 +136,16 @@ public final class CaAdmin implements HttpFunction {
     /** This function serving the ACL routes ({@code /v1/acl/*}) through {@code acls} too. */
     public CaAdmin withAcls(AclApi acls) {
         return new CaAdmin(caStore, privateStore, custody, authorizer, signerStatus, clock,
-                Objects.requireNonNull(acls, "acls"));
+                Objects.requireNonNull(acls, "acls"), intentionReplication);
+    }
+
+    /**
+     * This function showing {@code replicate-intentions}' status as the {@code Intentions} part of
+     * {@code GET /v1/operator/replication}; in production {@code replicateIntentions::status}.
+     */
+    public CaAdmin withIntentionReplication(Supplier<ReplicateIntentions.Status> status) {
+        return new CaAdmin(caStore, privateStore, custody, authorizer, signerStatus, clock, aclApi,
+                Objects.requireNonNull(status, "status"));
     }
 
     @Override
@@ -333,8 +346,8 @@ public final class CaAdmin implements HttpFunction {
 
     /**
      * The replication status: this DC's signer, and its copy of the trust bundle (the version it
-     * holds, the active root, when the primary wrote it, CA-table records quarantined here). The
-     * intentions part is an empty object until intention replication exists.
+     * holds, the active root, when the primary wrote it, CA-table records quarantined here), and
+     * {@code replicate-intentions}' status (empty object when none was wired).
      */
     HttpResponse replication(HttpRequest request) {
         authorizer.operatorRead(Tokens.extract(request));
@@ -354,8 +367,27 @@ public final class CaAdmin implements HttpFunction {
         });
         bundle.put("QuarantinedRecords", privateStore.quarantined().stream()
                 .filter(q -> "CA".equalsIgnoreCase(q.value().table())).count());
-        return ConsulHeaders.jsonRead(Json.write(new Replication(signer, bundle, Map.of())),
+        return ConsulHeaders.jsonRead(Json.write(new Replication(signer, bundle, intentions())),
                 privateStore.changeIndex(), Duration.ZERO);
+    }
+
+    /** The {@code Intentions} part: {@code replicate-intentions}' status, PascalCase, absent times as null. */
+    private Map<String, Object> intentions() {
+        if (intentionReplication == null) {
+            return Map.of();
+        }
+        ReplicateIntentions.Status s = intentionReplication.get();
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("AppliedVersion", s.appliedVersion());
+        m.put("LastAppliedAt", s.lastAppliedAt() == null ? null : s.lastAppliedAt().toString());
+        m.put("LagMillis", s.lagMillis());
+        m.put("AuthorityViolations", s.authorityViolations());
+        m.put("QuarantinedRecords", s.quarantinedRecords());
+        m.put("LastError", s.lastError());
+        m.put("LastErrorAt", s.lastErrorAt() == null ? null : s.lastErrorAt().toString());
+        m.put("LastReconcileAt", s.lastReconcileAt() == null ? null : s.lastReconcileAt().toString());
+        m.put("Repairs", s.repairs());
+        return m;
     }
 
     /** One membership entry, also the enrolment response. */

@@ -25,6 +25,7 @@ import dev.meshfed.app.ca.FetchRoots;
 import dev.meshfed.app.ca.IndexPoller;
 import dev.meshfed.app.ca.SignCsr;
 import dev.meshfed.app.ca.lifecycle.RotateLeaves;
+import dev.meshfed.app.intentions.ReplicateIntentions;
 import dev.meshfed.app.http.ErrorMapper;
 import dev.meshfed.app.http.FunctionName;
 import dev.meshfed.app.http.RouteTable;
@@ -62,6 +63,8 @@ import java.util.UUID;
  * @param fetchRoots   the {@code fetch-roots} function
  * @param signCsr      the {@code sign-csr} function
  * @param rotateLeaves the {@code rotate-leaves} function
+ * @param replicateIntentions the {@code replicate-intentions} function (its lag is {@code fetchRoots}'
+ *                     {@code X-Consul-LastContact}; its status is part of {@code caAdmin}'s replication status)
  * @param caAdmin      the {@code ca-admin} function (its signer status read by {@code rotateLeaves})
  * @param caAdminEntry {@code caAdmin} behind {@link PrimaryWrites}: what its HTTP deployable runs, so
  *                     primary-owned writes are forwarded from a secondary and applied once per
@@ -71,8 +74,9 @@ import java.util.UUID;
  * @param clock        the clock every function was given
  */
 public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore privateStore, AclService acls,
-        Authorizer authorizer, FetchRoots fetchRoots, SignCsr signCsr, RotateLeaves rotateLeaves, CaAdmin caAdmin,
-        HttpFunction caAdminEntry, IntentionsApi intentionsApi, HttpFunction intentionsApiEntry, Clock clock) {
+        Authorizer authorizer, FetchRoots fetchRoots, SignCsr signCsr, RotateLeaves rotateLeaves,
+        ReplicateIntentions replicateIntentions, CaAdmin caAdmin, HttpFunction caAdminEntry, IntentionsApi intentionsApi,
+        HttpFunction intentionsApiEntry, Clock clock) {
 
     private static final ErrorMapper ERRORS = new ErrorMapper();
 
@@ -85,6 +89,7 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
         Objects.requireNonNull(fetchRoots, "fetchRoots");
         Objects.requireNonNull(signCsr, "signCsr");
         Objects.requireNonNull(rotateLeaves, "rotateLeaves");
+        Objects.requireNonNull(replicateIntentions, "replicateIntentions");
         Objects.requireNonNull(caAdmin, "caAdmin");
         Objects.requireNonNull(caAdminEntry, "caAdminEntry");
         Objects.requireNonNull(intentionsApi, "intentionsApi");
@@ -106,9 +111,11 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
         BcCertificateIssuer issuer = new BcCertificateIssuer(providers);
         BcCsrParser parser = new BcCsrParser(providers);
         CertificateProfiles profiles = new CertificateProfiles(random);
+        ReplicateIntentions replicateIntentions = new ReplicateIntentions(intentions, privateStore, ca.localDc(),
+                ca.primaryDc(), clock);
         FetchRoots fetchRoots = new FetchRoots(ca, privateStore, authorizer,
                 new IndexPoller(clock, IndexPoller.Sleeper.THREAD, random), maxBlockingWait,
-                () -> Duration.ZERO, clock); // replication lag arrives with replicate-intentions
+                replicateIntentions::lag, clock);
         ActiveSigner signer = new ActiveSigner(ca, privateStore, custody, providers, clock);
         SignCsr signCsr = new SignCsr(ca, privateStore, authorizer, new CsrRateLimiter(privateStore, clock, random), signer,
                 new LeafSigningCore(parser, profiles, issuer), random, clock)
@@ -119,7 +126,8 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
                 new JcaKeyPairFactory(providers, random), parser, new BcCsrBuilder(providers), profiles, clock,
                 RotateLeaves.storedConfig(ca));
         CaAdmin caAdmin = new CaAdmin(ca, privateStore, custody, authorizer, rotateLeaves::status, clock)
-                .withAcls(new AclApi(acls, authorizer, privateStore::changeIndex, ca.localDc(), ca.primaryDc()));
+                .withAcls(new AclApi(acls, authorizer, privateStore::changeIndex, ca.localDc(), ca.primaryDc()))
+                .withIntentionReplication(replicateIntentions::status);
         HttpFunction caAdminEntry = primaryWrites(caAdmin, ca, privateStore, custody, primaryApi, clock);
         // Versions of intention items come from the primary's change index (it only grows); in a
         // secondary the service is never called (writes are forwarded; the owner guard refuses them).
@@ -128,11 +136,10 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
         // No DefaultIntentionPolicy setting exists yet: the ACL default decides (deny on, allow off).
         IntentionsApi intentionsApi = new IntentionsApi(intentionWrites, new CachedIntentionView(privateStore),
                 authorizer, ca, privateStore::changeIndex, new IndexPoller(clock, IndexPoller.Sleeper.THREAD, random),
-                maxBlockingWait, IntentionDefault.byAcls(aclMode == DcConfig.AclMode.ON),
-                () -> Duration.ZERO); // replication lag arrives with replicate-intentions
+                maxBlockingWait, IntentionDefault.byAcls(aclMode == DcConfig.AclMode.ON), replicateIntentions::lag);
         HttpFunction intentionsApiEntry = primaryWrites(intentionsApi, ca, privateStore, custody, primaryApi, clock);
-        return new DcFunctions(ca, intentions, privateStore, acls, authorizer, fetchRoots, signCsr, rotateLeaves, caAdmin,
-                caAdminEntry, intentionsApi, intentionsApiEntry, clock);
+        return new DcFunctions(ca, intentions, privateStore, acls, authorizer, fetchRoots, signCsr, rotateLeaves,
+                replicateIntentions, caAdmin, caAdminEntry, intentionsApi, intentionsApiEntry, clock);
     }
 
     /** {@code function} behind {@link PrimaryWrites}: applied once per idempotency key in the primary, forwarded from a secondary. */
@@ -160,6 +167,11 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
     /** {@code rotate-leaves} as the consumer of this DC's CA-table stream (poison records quarantined). */
     public QuarantiningConsumer rotateLeavesStream() {
         return new QuarantiningConsumer(Table.CA, rotateLeaves::onRecord, privateStore, ca.localDc(), clock);
+    }
+
+    /** {@code replicate-intentions} as the consumer of this DC's intentions-table stream (poison records quarantined). */
+    public QuarantiningConsumer replicateIntentionsStream() {
+        return new QuarantiningConsumer(Table.INTENTIONS, replicateIntentions::onRecord, privateStore, ca.localDc(), clock);
     }
 
     /**

@@ -82,6 +82,15 @@ public final class IntentionStore {
         return intentions.list(primaryDc, consistent);
     }
 
+    /**
+     * As {@link #intentions(boolean)}, but an undecodable item is handed to {@code undecodable} and
+     * skipped, so one poison item cannot stop a reconcile of all the others.
+     */
+    public List<Versioned<IntentionItem>> intentions(boolean consistent,
+            java.util.function.Consumer<UndecodableItem> undecodable) {
+        return intentions.listDecodable(primaryDc, consistent, undecodable);
+    }
+
     public Optional<Versioned<AclToken>> token(String accessorId, boolean consistent) {
         return tokens.get(primaryDc, accessorId, consistent);
     }

@@ -65,6 +65,28 @@ public final class Items<T> {
         return table.queryAll(owner, kind, consistent).stream().filter(i -> !i.expiredAt(now)).map(this::decode).toList();
     }
 
+    /**
+     * As {@link #list}, but an item that does not decode is handed to {@code undecodable} and
+     * skipped instead of failing the whole listing (a reader that must see everything else, such as
+     * reconcile, keeps going past one poison item).
+     */
+    public List<Versioned<T>> listDecodable(String owner, boolean consistent,
+            java.util.function.Consumer<UndecodableItem> undecodable) {
+        Instant now = clock.instant();
+        List<Versioned<T>> out = new java.util.ArrayList<>();
+        for (StoredItem i : table.queryAll(owner, kind, consistent)) {
+            if (i.expiredAt(now)) {
+                continue;
+            }
+            try {
+                out.add(decode(i));
+            } catch (UndecodableItem e) {
+                undecodable.accept(e);
+            }
+        }
+        return out;
+    }
+
     public Versioned<T> decode(StoredItem item) {
         return new Versioned<>(item.key(), codec.decode(item.key(), item.body()), item.version(), item.updatedAt(),
                 item.expiresAt());

@@ -5,6 +5,7 @@ import dev.meshfed.core.custody.WrappedKey;
 import dev.meshfed.core.error.Conflict;
 import dev.meshfed.core.forwarding.IdempotencyRecord;
 import dev.meshfed.core.intentions.IntentionItem;
+import dev.meshfed.core.intentions.ReplicationStatus;
 import dev.meshfed.core.leaf.LeafRecord;
 import dev.meshfed.core.leaf.ManagedLeaf;
 import dev.meshfed.core.ratelimit.CsrLease;
@@ -36,6 +37,10 @@ public final class PrivateStore {
     public static final String CSR_LEASE = "csr-lease";
     public static final String QUARANTINE = "quarantine";
     public static final String IDEMPOTENCY = "idempotency";
+    /** {@code replicate-intentions}' status ({@link ReplicationStatus}), one item per replicated table. */
+    public static final String REPLICATION_STATUS = "replication-status";
+    /** The ID of the intentions table's replication status. */
+    public static final String INTENTIONS_STATUS_ID = "intentions";
     /** An inventory record outlives its leaf by this much, then DynamoDB's TTL removes it. */
     public static final Duration INVENTORY_GRACE = Duration.ofDays(1);
     /** How long a forwarded write's outcome is remembered. */
@@ -55,6 +60,7 @@ public final class PrivateStore {
     private final Items<CsrLease> leases;
     private final Items<QuarantinedRecord> quarantine;
     private final Items<IdempotencyRecord> idempotency;
+    private final Items<ReplicationStatus> replicationStatus;
 
     public PrivateStore(TableStore table, String localDc, Clock clock) {
         this.dc = localDc;
@@ -69,6 +75,7 @@ public final class PrivateStore {
         this.leases = new Items<>(this.table, CSR_LEASE, PrivateTableCodecs.LEASE, clock);
         this.quarantine = new Items<>(this.table, QUARANTINE, PrivateTableCodecs.QUARANTINE, clock);
         this.idempotency = new Items<>(this.table, IDEMPOTENCY, PrivateTableCodecs.IDEMPOTENCY, clock);
+        this.replicationStatus = new Items<>(this.table, REPLICATION_STATUS, PrivateTableCodecs.REPLICATION_STATUS, clock);
     }
 
     public Optional<Versioned<WrappedKey>> signerKey(String keyId) {
@@ -146,6 +153,34 @@ public final class PrivateStore {
 
     public List<Versioned<IntentionItem>> view() {
         return view.list(dc, true);
+    }
+
+    /**
+     * Removes a view entry if its version is still {@code expectedVersion}: only reconcile does
+     * this, for a live entry whose intention the replica no longer holds at all (its tombstone
+     * expired, or no primary ever wrote it). See {@code ViewDiff}.
+     *
+     * @throws Conflict when the entry changed since it was read (a newer apply wins)
+     * @throws dev.meshfed.core.error.NotFound when it is gone already
+     */
+    public void deleteViewEntry(String intentionId, long expectedVersion) {
+        view.delete(dc, intentionId, expectedVersion);
+    }
+
+    /** {@code replicate-intentions}' status for the intentions table, read consistently; empty before its first write. */
+    public Optional<Versioned<ReplicationStatus>> intentionReplicationStatus() {
+        return replicationStatus.get(dc, INTENTIONS_STATUS_ID, true);
+    }
+
+    /**
+     * Writes {@code replicate-intentions}' status if its version is still {@code expectedVersion}
+     * (0: none yet).
+     *
+     * @return the new version
+     * @throws Conflict when another instance wrote it first (re-read and retry)
+     */
+    public long putIntentionReplicationStatus(ReplicationStatus status, long expectedVersion) {
+        return replicationStatus.put(dc, INTENTIONS_STATUS_ID, status, expectedVersion, null);
     }
 
     /** The DC's change index (0 before the first change). */

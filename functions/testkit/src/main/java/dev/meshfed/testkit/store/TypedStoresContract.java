@@ -23,6 +23,7 @@ import dev.meshfed.core.error.Conflict;
 import dev.meshfed.core.identity.Datacenter;
 import dev.meshfed.core.intentions.Intention;
 import dev.meshfed.core.intentions.IntentionItem;
+import dev.meshfed.core.intentions.ReplicationStatus;
 import dev.meshfed.core.leaf.LeafRecord;
 import dev.meshfed.core.leaf.ManagedLeaf;
 import dev.meshfed.core.pki.IntermediateCsrRequest;
@@ -193,6 +194,47 @@ public abstract class TypedStoresContract {
         // a secondary never writes an intention itself
         IntentionStore dc2 = new IntentionStore(table, "dc2", "dc1", clock);
         assertThrows(OwnershipViolation.class, () -> dc2.putIntention(IntentionItem.live(i), 0, 50));
+    }
+
+    @Test
+    void viewEntriesAreDeletedOnlyAtTheVersionRead() {
+        Intention i = new Intention("2b0a6b4e-0000-4000-8000-000000000003", "default", "web", "default", "api", null, null,
+                "consul", "deny", null, null, Map.of(), 9, clock.instant(), clock.instant());
+        dc2Private.putViewEntry(IntentionItem.live(i), 0, 7);
+        assertThrows(Conflict.class, () -> dc2Private.deleteViewEntry(i.id(), 6));
+        dc2Private.deleteViewEntry(i.id(), 7);
+        assertTrue(dc2Private.viewEntry(i.id()).isEmpty());
+        assertThrows(dev.meshfed.core.error.NotFound.class, () -> dc2Private.deleteViewEntry(i.id(), 7));
+    }
+
+    @Test
+    void replicationStatusRoundTripsAndIsWrittenConditionally() {
+        assertTrue(dc2Private.intentionReplicationStatus().isEmpty());
+        ReplicationStatus s = ReplicationStatus.NONE.applied(41, clock.instant(), 1250).violation()
+                .error("record 7 of dc1#intention#x: store unavailable", clock.instant())
+                .reconciled(clock.instant().plusSeconds(1), 2);
+        long v = dc2Private.putIntentionReplicationStatus(s, 0);
+        assertThrows(Conflict.class, () -> dc2Private.putIntentionReplicationStatus(s, 0));
+        var read = dc2Private.intentionReplicationStatus().orElseThrow();
+        assertEquals(s, read.value());
+        assertEquals(v, read.version());
+        dc2Private.putIntentionReplicationStatus(ReplicationStatus.NONE, v);
+        assertEquals(ReplicationStatus.NONE, dc2Private.intentionReplicationStatus().orElseThrow().value());
+    }
+
+    @Test
+    void aPoisonIntentionIsSkippedByTheTolerantListing() {
+        Intention i = new Intention("2b0a6b4e-0000-4000-8000-000000000004", "default", "web", "default", "db", null, null,
+                "consul", "allow", null, null, Map.of(), 9, clock.instant(), clock.instant());
+        primaryIntentions.putIntention(IntentionItem.live(i), 0, 3);
+        table.put(new StoredItem(new ItemKey("dc1", IntentionStore.INTENTION, "poison"), 4, clock.instant(), null,
+                Map.of("id", Attr.n(5))), 0);
+        List<UndecodableItem> poison = new ArrayList<>();
+        var listed = primaryIntentions.intentions(true, poison::add);
+        assertEquals(List.of(i.id()), listed.stream().map(v -> v.key().id()).toList());
+        assertEquals(1, poison.size());
+        assertEquals("dc1#intention#poison", poison.get(0).key());
+        assertThrows(UndecodableItem.class, () -> primaryIntentions.intentions(true));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.meshfed.core.ca.EnrolmentKey;
 import dev.meshfed.core.custody.SealedData;
 import dev.meshfed.core.custody.WrappedKey;
 import dev.meshfed.core.forwarding.IdempotencyRecord;
+import dev.meshfed.core.intentions.ReplicationStatus;
 import dev.meshfed.core.leaf.LeafRecord;
 import dev.meshfed.core.leaf.ManagedLeaf;
 import dev.meshfed.core.ratelimit.CsrLease;
@@ -148,6 +149,29 @@ public final class PrivateTableCodecs {
                 throw f.error("expiresAt must not be before acquiredAt");
             }
             return new CsrLease(acquired, expires, f.instantOrNull("releasedAt"));
+        }
+    };
+
+    /** {@code <dc>#replication-status#intentions}: what {@code replicate-intentions} reports about itself. */
+    public static final ItemCodec<ReplicationStatus> REPLICATION_STATUS = new ItemCodec<>() {
+        @Override
+        public Map<String, Attr> encode(ReplicationStatus r) {
+            return Fields.body().n("appliedVersion", r.appliedVersion()).instant("lastAppliedAt", r.lastAppliedAt())
+                    .n("lagMillis", r.lagMillis()).n("authorityViolations", r.authorityViolations())
+                    .s("lastError", r.lastError()).instant("lastErrorAt", r.lastErrorAt())
+                    .instant("lastReconcileAt", r.lastReconcileAt()).n("repairs", r.repairs()).build();
+        }
+
+        @Override
+        public ReplicationStatus decode(ItemKey key, Map<String, Attr> body) {
+            Fields f = Fields.of(key, body);
+            try {
+                return new ReplicationStatus(f.n("appliedVersion"), f.instantOrNull("lastAppliedAt"), f.n("lagMillis"),
+                        f.n("authorityViolations"), f.sOrNull("lastError"), f.instantOrNull("lastErrorAt"),
+                        f.instantOrNull("lastReconcileAt"), f.n("repairs"));
+            } catch (IllegalArgumentException e) {
+                throw f.error(e.getMessage());
+            }
         }
     };
 
