@@ -57,4 +57,11 @@ final class Deployables {
             return Map.of("quarkus.funqy.export", "replicate-intentions-tick");
         }
     }
+
+    public static final class IntentionsApiHttp implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "intentions-api-http");
+        }
+    }
 }
