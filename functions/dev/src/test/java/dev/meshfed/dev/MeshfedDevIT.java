@@ -108,11 +108,26 @@ class MeshfedDevIT {
             assertThat(call(dc2, "GET", "/v1/acl/policies", token, null).statusCode()).isEqualTo(200);
             assertThat(call(dc2, "POST", "/v1/connect/ca/sign", token,
                     JSON.writeValueAsString(java.util.Map.of("CSR", csrPem))).statusCode()).isEqualTo(200);
+            // an intention write through the partitioned secondary is refused and stores nothing; its
+            // decisions keep working from its own view
+            String pair = "?source=api&destination=web";
+            HttpResponse<String> refusedIntention = call(dc2, "PUT", "/v1/connect/intentions/exact" + pair, token,
+                    "{\"Action\":\"deny\"}");
+            assertThat(refusedIntention.statusCode()).isEqualTo(503);
+            HttpResponse<String> checkDuring = call(dc2, "GET", "/v1/connect/intentions/check" + pair, token, null);
+            assertThat(checkDuring.statusCode()).isEqualTo(200);
+            assertThat(json(checkDuring).get("Allowed").asBoolean()).as("default deny with ACLs on").isFalse();
+            assertThat(call(dc1, "GET", "/v1/connect/intentions/exact" + pair, token, null).statusCode()).isEqualTo(404);
             assertThat(call(dc1, "POST", "/v1/dev/heal", token, null).statusCode()).isEqualTo(200);
             HttpRequest retry = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dc2 + "/v1/acl/policy"))
                     .timeout(Duration.ofSeconds(30)).header("X-Consul-Token", token)
                     .header("X-Meshfed-Idempotency-Key", key2).PUT(HttpRequest.BodyPublishers.ofString(policy)).build();
             assertThat(http.send(retry, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+            // after healing, an allow written through dc2 is stored by dc1 and decided in dc2 from its view
+            assertThat(call(dc2, "PUT", "/v1/connect/intentions/exact" + pair, token, "{\"Action\":\"allow\"}")
+                    .statusCode()).isEqualTo(200);
+            awaitAllowed(dc2, pair, token, true);
 
             // an acknowledged write, then kill -9
             HttpResponse<String> ack = call(dc1, "PUT", "/v1/acl/policy", token, "{\"Name\":\"durable\",\"Rules\":\"\"}");
@@ -122,6 +137,10 @@ class MeshfedDevIT {
         try (DevProcess again = DevProcess.start("--acl", "on", "--data-dir", data.toString(), "--port",
                 Integer.toString(dc1))) {
             again.awaitLine("meshfed dev ready", READY);
+            // the intention written before the crash is there, in both DCs' views
+            awaitAllowed(dc2, "?source=api&destination=web", token, true);
+            assertThat(call(dc1, "GET", "/v1/connect/intentions/exact?source=api&destination=web", token, null)
+                    .statusCode()).isEqualTo(200);
             JsonNode roots = json(call(dc2, "GET", "/v1/connect/ca/roots", null, null));
             assertThat(roots.get("TrustDomain").asText()).isEqualTo(trustDomain);
             assertThat(roots.get("ActiveRootID").asText()).isEqualTo(activeRoot);
@@ -152,6 +171,20 @@ class MeshfedDevIT {
             assertThat(bad.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(bad.process.exitValue()).isEqualTo(2);
             assertThat(bad.output()).contains("invalid datacenter name").contains("usage: meshfed dev");
+        }
+    }
+
+    /** Polls {@code check} in a DC until it answers {@code allowed} (replication is asynchronous). */
+    private void awaitAllowed(int port, String pair, String token, boolean allowed) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            HttpResponse<String> r = call(port, "GET", "/v1/connect/intentions/check" + pair, token, null);
+            if (r.statusCode() == 200 && json(r).get("Allowed").asBoolean() == allowed) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("check" + pair + " never answered Allowed=" + allowed + ": " + r.body())
+                    .isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 
