@@ -35,6 +35,7 @@ import dev.meshfed.core.custody.KeyPurpose;
 import dev.meshfed.core.error.Conflict;
 import dev.meshfed.core.error.InvalidInput;
 import dev.meshfed.core.error.NotFound;
+import dev.meshfed.core.error.NotPrimary;
 import dev.meshfed.core.error.NotReady;
 import dev.meshfed.core.identity.Datacenter;
 import dev.meshfed.core.identity.DatacenterRole;
@@ -236,6 +237,11 @@ public final class CaAdmin implements HttpFunction {
      */
     HttpResponse rotate(HttpRequest request) {
         authorizer.operatorWrite(Tokens.extract(request));
+        if (!primary) {
+            // deployed, PrimaryWrites forwards this route before it gets here
+            throw new NotPrimary("root rotation requests are recorded only in the primary datacenter "
+                    + caStore.primaryDc());
+        }
         boolean force = false;
         if (request.body() != null && new String(request.body(), java.nio.charset.StandardCharsets.UTF_8).strip().length() > 0) {
             @SuppressWarnings("unchecked")

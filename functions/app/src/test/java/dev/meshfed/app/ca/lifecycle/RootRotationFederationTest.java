@@ -295,6 +295,19 @@ class RootRotationFederationTest {
     }
 
     @Test
+    void forceWithoutCrossSigningOnAConfigurationPutIsRecordedAndHonoured() {
+        LifecycleFederation f = primaryStarted("dc1");
+        HttpResponse r = put(admin(f, "dc1"), CONFIG, "{\"Provider\":\"consul\",\"Config\":{\"PrivateKeyType\":\"ec\","
+                + "\"PrivateKeyBits\":384},\"force_without_cross_signing\":true}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(request(f).forceWithoutCrossSigning()).isTrue();
+        f.harness.settle();
+        assertThat(f.bundle("dc1").roots()).hasSize(2);
+        assertThat(f.bundle("dc1").active().keySpec()).isEqualTo(KeySpec.EC_P384);
+        assertThat(f.bundle("dc1").active().crossSignedCertificate()).isEmpty();
+    }
+
+    @Test
     void theTickRotatesAutomaticallyWhenLessThanRootRenewBeforeRemains() {
         LifecycleFederation f = new LifecycleFederation("dc1");
         RotateLeaves dc1 = f.function("dc1");
