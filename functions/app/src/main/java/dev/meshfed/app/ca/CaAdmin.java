@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.meshfed.app.acl.AclApi;
 import dev.meshfed.app.auth.Authorizer;
 import dev.meshfed.app.ca.lifecycle.EnrolmentKeys;
+import dev.meshfed.app.ca.lifecycle.RotationRequests;
 import dev.meshfed.app.ca.lifecycle.SignerStatus;
 import dev.meshfed.app.intentions.ReplicateIntentions;
 import dev.meshfed.app.http.ConsulHeaders;
@@ -16,6 +17,8 @@ import dev.meshfed.app.http.Json;
 import dev.meshfed.app.http.RouteMatch;
 import dev.meshfed.app.http.Tokens;
 import dev.meshfed.core.bundle.DcChain;
+import dev.meshfed.core.bundle.TrustBundle;
+import dev.meshfed.core.ca.RotationRequest;
 import dev.meshfed.core.ca.Membership;
 import dev.meshfed.core.ca.SignerRecord;
 import dev.meshfed.core.config.CaConfig;
@@ -33,6 +36,7 @@ import dev.meshfed.core.custody.KeyPurpose;
 import dev.meshfed.core.error.Conflict;
 import dev.meshfed.core.error.InvalidInput;
 import dev.meshfed.core.error.NotFound;
+import dev.meshfed.core.error.NotPrimary;
 import dev.meshfed.core.error.NotReady;
 import dev.meshfed.core.identity.Datacenter;
 import dev.meshfed.core.identity.DatacenterRole;
@@ -65,9 +69,12 @@ import java.util.function.Supplier;
  *   <li>{@code PUT /v1/connect/ca/configuration} (operator:write): weak decoding, validation, the
  *       cross-DC TTL rule, then {@link ConfigChange#classify}: no change is a no-op; a
  *       configuration-only change is a conditional write of this DC's {@code ca-config} item and a
- *       change index bump; a new root in the primary answers 501 until the rotation work lands
- *       (a supplied root's key is still staged, wrapped, in the private table); a new intermediate
- *       in a secondary stores the configuration for {@code rotate-leaves}.</li>
+ *       change index bump; a new root in the primary stores the configuration and records a
+ *       rotation request for {@code rotate-leaves} (a supplied root's key staged, wrapped, in the
+ *       private table first); a new intermediate in a secondary stores the configuration for
+ *       {@code rotate-leaves}.</li>
+ *   <li>{@code POST /v1/connect/ca/rotate} (operator:write): records a rotation request; 409 while
+ *       one is open.</li>
  *   <li>{@code GET|PUT /v1/operator/federation/datacenters}: the membership, primary only, never
  *       forwarded; a secondary answers 400 (the request can never succeed there, so no 503 invites
  *       a retry).</li>
@@ -87,14 +94,15 @@ public final class CaAdmin implements HttpFunction {
     public static final String REPLICATION = "/v1/operator/replication";
     public static final String ROTATE = "/v1/connect/ca/rotate";
 
-    /** The 501 text of a change that needs a new root in the primary. */
-    public static final String ROOT_ROTATION_NOT_YET =
-            "this change needs a new root; root rotation arrives with the rotation work, nothing was stored";
+    /** The 400 text of a forced rotation while the configuration supplies the root. */
+    public static final String ROOT_IS_SUPPLIED =
+            "the root is supplied by the CA configuration: supply a new RootCert and PrivateKey through"
+                    + " PUT /v1/connect/ca/configuration to rotate it";
     /** The 400 text of a supplied root in a secondary. */
     public static final String ROOT_IN_SECONDARY =
             "RootCert and PrivateKey can be supplied only in the primary datacenter: a secondary's intermediate"
                     + " is always signed by the primary's root";
-    /** The 501 text of a {@code ca-admin} route that is not built yet (rotation). */
+    /** The 501 text of a {@code ca-admin} route that is not built yet (ACL routes without an ACL API). */
     public static final String NOT_BUILT = "this endpoint is not implemented yet";
     /** Retry-After for an enrolment key that rotate-leaves has not made yet. */
     public static final Duration ENROLMENT_RETRY_AFTER = Duration.ofMinutes(1);
@@ -156,10 +164,7 @@ public final class CaAdmin implements HttpFunction {
             case DATACENTERS -> "PUT".equals(method) ? putDatacenters(request) : getDatacenters(request);
             case ENROLMENT -> enrolment(request);
             case REPLICATION -> replication(request);
-            case ROTATE -> {
-                authorizer.operatorWrite(Tokens.extract(request)); // the permission holds before the work lands
-                yield HttpResponse.text(501, NOT_BUILT);
-            }
+            case ROTATE -> rotate(request);
             default -> aclApi != null && AclApi.serves(match.route().template()) ? aclApi.handle(request, match)
                     : HttpResponse.text(501, NOT_BUILT);
         };
@@ -198,7 +203,7 @@ public final class CaAdmin implements HttpFunction {
             // before the first root there is nothing to rotate: the configuration is what the
             // bootstrap will use (rotate-leaves bootstraps on this record), unless it brings its own root
             case NEW_ROOT -> caStore.bundle(true).isEmpty() && change.effective().suppliedRoot().isEmpty()
-                    ? store(change, version) : newRoot(change, decoded);
+                    ? store(change, version) : newRoot(change, decoded, version);
         };
     }
 
@@ -238,16 +243,67 @@ public final class CaAdmin implements HttpFunction {
     }
 
     /**
-     * A new root in the primary: 501 until rotation lands, nothing in the CA table. A supplied root
-     * key is checked against its certificate and staged wrapped (ROOT purpose) in the private table
-     * under its key ID, so the rotation work finds it; staging the same key again is a no-op.
+     * {@code POST /v1/connect/ca/rotate} (primary; a secondary's is forwarded): records a rotation
+     * request for {@code rotate-leaves} to carry out with the stored configuration's key type; 409
+     * while one is pending or in progress. An optional body {@code {"ForceWithoutCrossSigning":true}}
+     * (either spelling) skips the cross-signed certificate.
      */
-    private HttpResponse newRoot(ConfigChange change, CaConfigRequest decoded) {
+    HttpResponse rotate(HttpRequest request) {
+        authorizer.operatorWrite(Tokens.extract(request));
+        if (!primary) {
+            // deployed, PrimaryWrites forwards this route before it gets here
+            throw new NotPrimary("root rotation requests are recorded only in the primary datacenter "
+                    + caStore.primaryDc());
+        }
+        boolean force = false;
+        if (request.body() != null && new String(request.body(), java.nio.charset.StandardCharsets.UTF_8).strip().length() > 0) {
+            @SuppressWarnings("unchecked")
+            Map<String, ?> body = Json.read(request, Map.class);
+            force = body != null && (Boolean.TRUE.equals(body.get("ForceWithoutCrossSigning"))
+                    || Boolean.TRUE.equals(body.get("force_without_cross_signing")));
+        }
+        CaConfig config = caStore.caConfig(caStore.localDc(), true).map(Versioned::value).orElseGet(CaConfig::defaults);
+        if (config.suppliedRoot().isPresent()) {
+            throw new InvalidInput(ROOT_IS_SUPPLIED);
+        }
+        RotationRequest recorded = RotationRequests.record(caStore, RotationRequest.Trigger.FORCED, config, force,
+                clock.instant());
+        LOG.log(System.Logger.Level.INFO, "root rotation requested dc=" + caStore.localDc() + " trigger=FORCED id="
+                + recorded.id() + " fromRootId=" + recorded.fromRootId() + " forceWithoutCrossSigning=" + force);
+        return HttpResponse.empty(200);
+    }
+
+    /**
+     * A new root in the primary. A supplied root is checked (a CA, self-signed, valid, of this
+     * trust domain) and its key staged wrapped (ROOT purpose) in the private table under its key
+     * ID; then two writes, in this order:
+     * <ol>
+     *   <li>the configuration, conditional on the version read;</li>
+     *   <li>the rotation request ({@link RotationRequests#record}).</li>
+     * </ol>
+     * A crash between the two leaves a stored configuration that names another root than the
+     * active one and no request: {@code rotate-leaves}' tick sees exactly that and records the
+     * request itself (without {@code ForceWithoutCrossSigning}, which is not part of the stored
+     * configuration: the safe default), so nothing is lost. The configuration goes first because
+     * the request alone would rotate to a root of the old configuration. An open rotation is a 409
+     * before anything is stored; a request recorded by someone else between the two writes is
+     * the one that carries this configuration out (or, if it was a forced one already past its
+     * root, the tick records the next), so the PUT still answers 200.
+     */
+    private HttpResponse newRoot(ConfigChange change, CaConfigRequest decoded, long version) {
+        TrustBundle bundle = caStore.bundle(true).map(Versioned::value).orElseThrow(
+                () -> new NotReady(RotationRequests.NOT_INITIALIZED, RotationRequests.NOT_INITIALIZED_RETRY_AFTER));
+        if (RotationRequests.open(caStore).isPresent()) {
+            throw new Conflict(RotationRequests.ALREADY_IN_PROGRESS);
+        }
         Optional<SuppliedRoot> root = change.effective().suppliedRoot();
         Optional<SuppliedPrivateKey> key = decoded.suppliedPrivateKey();
         if (root.isPresent() && key.isPresent()) {
             X509Certificate certificate = SuppliedRootKeys.certificate(root.get().rootCertPem());
             PrivateKey privateKey = SuppliedRootKeys.matchingKey(key.get().pem(), certificate);
+            RotationRequests.suppliedRootProblem(certificate, bundle.trustDomain(), clock.instant()).ifPresent(p -> {
+                throw new InvalidInput(p);
+            });
             String keyId = KeyIds.keyIdHex(certificate.getPublicKey());
             if (privateStore.signerKey(keyId).isEmpty()) {
                 try {
@@ -260,7 +316,18 @@ public final class CaAdmin implements HttpFunction {
             LOG.log(System.Logger.Level.INFO, "supplied root key staged dc=" + caStore.localDc() + " keyId=" + keyId
                     + " sha256=" + root.get().sha256());
         }
-        return HttpResponse.text(501, ROOT_ROTATION_NOT_YET);
+        store(change, version);
+        try {
+            RotationRequest recorded = RotationRequests.record(caStore, RotationRequest.Trigger.CONFIGURATION,
+                    change.effective(), decoded.forceWithoutCrossSigning(), clock.instant());
+            LOG.log(System.Logger.Level.INFO, "root rotation requested dc=" + caStore.localDc()
+                    + " trigger=CONFIGURATION id=" + recorded.id() + " fromRootId=" + recorded.fromRootId()
+                    + " forceWithoutCrossSigning=" + decoded.forceWithoutCrossSigning());
+        } catch (Conflict another) {
+            LOG.log(System.Logger.Level.INFO, "a rotation was recorded between the configuration and its request;"
+                    + " the stored configuration's root follows from it or from the next tick dc=" + caStore.localDc());
+        }
+        return HttpResponse.empty(200);
     }
 
     // ---- membership ----------------------------------------------------------------------------

@@ -2,6 +2,11 @@ package dev.meshfed.app.ca;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshfed.app.ca.lifecycle.EnrolmentKeys;
+import dev.meshfed.app.ca.lifecycle.RotationRequests;
+import dev.meshfed.core.ca.RotationRequest;
+import dev.meshfed.core.pki.CertificateProfiles;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import dev.meshfed.app.http.BodyLimits;
 import dev.meshfed.app.http.HttpRequest;
 import dev.meshfed.app.http.HttpResponse;
@@ -166,16 +171,25 @@ class CaAdminTest {
     }
 
     @Test
-    void keyTypeChangeInThePrimaryIs501AndStoresNothing() {
+    void keyTypeChangeInThePrimaryStoresTheConfigurationThenRecordsARotationRequest() {
         long idx = index("dc1");
-        List<String> before = caTable("dc1");
         HttpResponse r = put(dcs.adminHandler("dc1"), CONFIG,
-                body("{\"PrivateKeyType\":\"rsa\",\"PrivateKeyBits\":2048}"));
-        assertThat(r.status()).isEqualTo(501);
-        assertThat(r.body()).isEqualTo(CaAdmin.ROOT_ROTATION_NOT_YET).contains("rotation");
-        assertThat(stored("dc1")).isEmpty();
-        assertThat(caTable("dc1")).isEqualTo(before);
-        assertThat(index("dc1")).isEqualTo(idx);
+                body("{\"PrivateKeyType\":\"rsa\",\"PrivateKeyBits\":2048,\"ForceWithoutCrossSigning\":false}"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).isEmpty();
+        assertThat(stored("dc1").orElseThrow().value().privateKeyType()).isEqualTo("rsa");
+        RotationRequest request = dcs.federation.dc("dc1").caStore().rotation(true).orElseThrow().value();
+        assertThat(request.state()).isEqualTo(RotationRequest.State.PENDING);
+        assertThat(request.trigger()).isEqualTo(RotationRequest.Trigger.CONFIGURATION);
+        assertThat(request.privateKeyType()).isEqualTo("rsa");
+        assertThat(request.fromRootId()).isEqualTo(dcs.pki.bundle().activeRootId());
+        assertThat(index("dc1")).isGreaterThan(idx);
+        // while it is open, another change that needs a new root is a 409 and stores nothing
+        long version = stored("dc1").orElseThrow().version();
+        HttpResponse again = put(dcs.adminHandler("dc1"), CONFIG, body("{\"PrivateKeyType\":\"ec\",\"PrivateKeyBits\":384}"));
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body()).isEqualTo(RotationRequests.ALREADY_IN_PROGRESS);
+        assertThat(stored("dc1").orElseThrow().version()).isEqualTo(version);
     }
 
     @Test
@@ -235,17 +249,32 @@ class CaAdminTest {
     }
 
     @Test
-    void routesOfCaAdminNotBuiltYetAnswer501() {
+    void rotateRecordsARequestAndASecondOneWhileItIsOpenIs409() {
         HttpResponse r = dcs.adminHandler("dc1").handle(HttpRequest.builder("POST", "/v1/connect/ca/rotate").build());
-        assertThat(r.status()).isEqualTo(501);
-        assertThat(r.body()).isEqualTo(CaAdmin.NOT_BUILT);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).isEmpty();
+        RotationRequest request = dcs.federation.dc("dc1").caStore().rotation(true).orElseThrow().value();
+        assertThat(request.trigger()).isEqualTo(RotationRequest.Trigger.FORCED);
+        assertThat(request.forceWithoutCrossSigning()).isFalse();
+        HttpResponse second = dcs.adminHandler("dc1").handle(HttpRequest.builder("POST", "/v1/connect/ca/rotate").build());
+        assertThat(second.status()).isEqualTo(409);
+        assertThat(second.body()).isEqualTo(RotationRequests.ALREADY_IN_PROGRESS);
+    }
+
+    @Test
+    void rotateBeforeTheBootstrapIs503() {
+        HttpResponse r = new CaTestDcs().adminHandler("dc1").handle(HttpRequest.builder("POST", "/v1/connect/ca/rotate").build());
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.body()).isEqualTo(RotationRequests.NOT_INITIALIZED);
     }
 
     @Test
     void aSuppliedRootKeyIsStagedWrappedAndNeverInTheCaTableOrTheResponse() throws Exception {
-        TestFederation other = TestFederation.create(CaTestDcs.ISSUER, CaTestDcs.KEYS, KeySpec.EC_P256, dcs.clock);
-        KeyPair rootKeys = other.activeRoot().keys();
-        String certPem = Pem.encode(Pem.CERTIFICATE, other.activeRoot().certificate().getEncoded());
+        KeyPair rootKeys = CaTestDcs.KEYS.generate(KeySpec.EC_P256);
+        X509Certificate supplied = CaTestDcs.ISSUER.issue(new CertificateProfiles(new SecureRandom()).root(
+                dcs.pki.bundle().clusterId(), rootKeys.getPublic(), dcs.clock.instant(), Duration.ofDays(3650)),
+                rootKeys.getPrivate());
+        String certPem = Pem.encode(Pem.CERTIFICATE, supplied.getEncoded());
         String keyPem = Pem.encode("PRIVATE KEY", rootKeys.getPrivate().getEncoded());
         String keyBase64 = Base64.getEncoder().encodeToString(rootKeys.getPrivate().getEncoded());
         String request = CaTestDcs.PLAIN.writeValueAsString(Map.of("Provider", "consul",
@@ -254,9 +283,9 @@ class CaAdminTest {
         HttpResponse r = put(dcs.adminHandler("dc1"), CONFIG, request);
         dcs.federation.settle();
 
-        assertThat(r.status()).isEqualTo(501);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).doesNotContain("PRIVATE KEY").doesNotContain(keyBase64.substring(0, 40));
-        String keyId = KeyIds.keyIdHex(other.activeRoot().certificate().getPublicKey());
+        String keyId = KeyIds.keyIdHex(supplied.getPublicKey());
         var wrapped = dcs.federation.dc("dc1").privateStore().signerKey(keyId).orElseThrow().value();
         assertThat(dcs.custody.delegate().unwrap(wrapped, new KeyContext("dc1", keyId, KeyPurpose.ROOT)).getEncoded())
                 .isEqualTo(rootKeys.getPrivate().getEncoded());
@@ -265,9 +294,29 @@ class CaAdminTest {
                 assertThat(item).doesNotContain("PRIVATE KEY").doesNotContain(keyBase64.substring(0, 40));
             }
         }
+        assertThat(stored("dc1").orElseThrow().value().suppliedRoot()).isPresent();
+        assertThat(dcs.federation.dc("dc1").caStore().rotation(true).orElseThrow().value().suppliedRootSha256())
+                .isEqualTo(stored("dc1").orElseThrow().value().suppliedRoot().orElseThrow().sha256());
+        // the same root again is no change at all
+        assertThat(put(dcs.adminHandler("dc1"), CONFIG, request).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSuppliedRootOfAnotherTrustDomainIsA400AndNothingIsStored() throws Exception {
+        KeyPair rootKeys = CaTestDcs.KEYS.generate(KeySpec.EC_P256);
+        X509Certificate foreign = CaTestDcs.ISSUER.issue(new CertificateProfiles(new SecureRandom()).root(
+                dev.meshfed.core.identity.ClusterId.random(), rootKeys.getPublic(), dcs.clock.instant(),
+                Duration.ofDays(3650)), rootKeys.getPrivate());
+        String request = CaTestDcs.PLAIN.writeValueAsString(Map.of("Provider", "consul", "Config", Map.of(
+                "RootCert", Pem.encode(Pem.CERTIFICATE, foreign.getEncoded()),
+                "PrivateKey", Pem.encode("PRIVATE KEY", rootKeys.getPrivate().getEncoded()))));
+        HttpResponse r = put(dcs.adminHandler("dc1"), CONFIG, request);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body()).startsWith("RootCert must have exactly the URI SAN spiffe://"
+                + dcs.pki.bundle().trustDomain().value());
         assertThat(stored("dc1")).isEmpty();
-        // staging the same key again is a no-op, not a conflict
-        assertThat(put(dcs.adminHandler("dc1"), CONFIG, request).status()).isEqualTo(501);
+        assertThat(dcs.federation.dc("dc1").caStore().rotation(true)).isEmpty();
+        assertThat(dcs.federation.dc("dc1").privateStore().signerKey(KeyIds.keyIdHex(foreign.getPublicKey()))).isEmpty();
     }
 
     @Test

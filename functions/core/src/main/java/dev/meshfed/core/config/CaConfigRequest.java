@@ -46,8 +46,9 @@ public final class CaConfigRequest {
     }
 
     /**
-     * {@code ForceWithoutCrossSigning}, from either spelling. meshfed always cross-signs a new root
-     * with the old one, so the flag changes nothing; it is accepted for wire compatibility.
+     * {@code ForceWithoutCrossSigning}, from either spelling. Recorded on the rotation request a
+     * change that needs a new root makes: the new root is then not cross-signed by the old one.
+     * It is not part of the stored configuration.
      */
     public boolean forceWithoutCrossSigning() {
         return forceWithoutCrossSigning;

@@ -167,12 +167,19 @@ public abstract class TypedStoresContract {
         primaryCa.putCsrResult(ok, 1);
         assertEquals(ok, dc2Ca.csrResult("dc2", true).orElseThrow().value());
 
-        RotationRequest r = new RotationRequest("r1", RotationRequest.Trigger.FORCED, RotationRequest.State.PENDING,
-                clock.instant(), "ec", 384, null, false);
+        RotationRequest r = RotationRequest.pending("r1", RotationRequest.Trigger.FORCED, clock.instant(), "aa:bb",
+                "ec", 384, null, true);
         primaryCa.putRotation(r, 0);
         assertEquals(r, dc2Ca.rotation(true).orElseThrow().value());
         // a second request against the same version loses: the conditional write is the 409 of the API
         assertThrows(Conflict.class, () -> primaryCa.putRotation(r, 0));
+        // the request moves forward, each step conditional on the version read; the done time round-trips
+        primaryCa.putRotation(r.inProgress(), 1);
+        RotationRequest done = r.inProgress().done(clock.instant().plusSeconds(5));
+        primaryCa.putRotation(done, 2);
+        assertEquals(done, dc2Ca.rotation(true).orElseThrow().value());
+        assertEquals(2, primaryCa.rotation(true).orElseThrow().version() - 1);
+        assertThrows(Conflict.class, () -> primaryCa.putRotation(done, 2));
     }
 
     @Test

@@ -28,8 +28,9 @@ import java.util.function.Supplier;
  * expiry guards), for both of its triggers: {@link #onRecord} for a record of this DC's CA-table
  * stream, {@link #tick} for the per-minute schedule.
  *
- * <p>In the primary: bootstrap exactly once, its own intermediate, answers to secondaries'
- * intermediate CSR requests (re-scanned hourly). In a secondary: the enrolment key, a signed CSR
+ * <p>In the primary: bootstrap exactly once, root rotation ({@link RootRotation}: recorded
+ * requests, a stored configuration that asks for another root, automatic renewal), its own
+ * intermediate, answers to secondaries' intermediate CSR requests (re-scanned hourly). In a secondary: the enrolment key, a signed CSR
  * request when it has no signer for the active root or its intermediate is past half-life,
  * activation of the answer, re-drive of a request with no usable answer after
  * {@link #REDRIVE_AFTER}. Handlers never trust a record's image: they re-read the items and write
@@ -47,6 +48,7 @@ public final class RotateLeaves {
     private final Deps d;
     private final boolean primary;
     private final PrimaryCa primaryCa;
+    private final RootRotation rotation;
     private final SecondaryJoin secondary;
     private volatile Instant lastScan;
 
@@ -64,6 +66,7 @@ public final class RotateLeaves {
                 issuer, keys, csrParser, csrBuilder, profiles, clock, config);
         this.primary = dc.equals(primaryDc);
         this.primaryCa = primary ? new PrimaryCa(d) : null;
+        this.rotation = primary ? new RootRotation(d, primaryCa) : null;
         this.secondary = primary ? null : new SecondaryJoin(d, custody);
     }
 
@@ -79,7 +82,10 @@ public final class RotateLeaves {
     /** The per-minute run: every step, each one a no-op when nothing is due. */
     public void tick() {
         if (primary) {
-            TrustBundle bundle = primaryCa.bootstrapIfNeeded().value();
+            primaryCa.bootstrapIfNeeded();
+            // rotation first: an intermediate made now under a root about to be replaced is waste
+            rotation.tick();
+            TrustBundle bundle = d.ca().bundle(true).orElseThrow().value();
             primaryCa.ensureOwnIntermediate(bundle);
             Instant now = d.clock().instant();
             Instant last = lastScan;
@@ -114,7 +120,14 @@ public final class RotateLeaves {
             switch (key.kind()) {
                 case CaStore.BUNDLE -> {
                     d.ca().bundle(true).ifPresent(b -> primaryCa.ensureOwnIntermediate(b.value()));
+                    rotation.advance(); // a rotated bundle: the primary's intermediate, then done
                     primaryCa.answerAll();
+                }
+                case CaStore.ROTATION -> rotation.advance(); // a recorded request is carried out at once
+                case CaStore.SIGNER -> {
+                    if (key.owner().equals(d.name())) {
+                        rotation.advance(); // the primary's intermediate under the new root: done
+                    }
                 }
                 case CaStore.CSR_REQUEST -> primaryCa.answer(key.owner());
                 case CaStore.MEMBERSHIP -> primaryCa.answerAll();
@@ -126,7 +139,7 @@ public final class RotateLeaves {
                     }
                 }
                 default -> {
-                    // signer, results: nothing for the primary to do here
+                    // results: nothing for the primary to do here
                 }
             }
         } else {

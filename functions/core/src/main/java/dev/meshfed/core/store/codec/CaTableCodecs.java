@@ -214,9 +214,11 @@ public final class CaTableCodecs {
         @Override
         public Map<String, Attr> encode(RotationRequest r) {
             return Fields.body().s("id", r.id()).s("trigger", r.trigger().name()).s("state", r.state().name())
-                    .instant("requestedAt", r.requestedAt()).s("privateKeyType", r.privateKeyType())
+                    .instant("requestedAt", r.requestedAt()).s("fromRootId", r.fromRootId())
+                    .s("privateKeyType", r.privateKeyType())
                     .n("privateKeyBits", r.privateKeyBits()).s("suppliedRootSha256", r.suppliedRootSha256())
-                    .bool("forceWithoutCrossSigning", r.forceWithoutCrossSigning()).build();
+                    .bool("forceWithoutCrossSigning", r.forceWithoutCrossSigning()).instant("doneAt", r.doneAt())
+                    .build();
         }
 
         @Override
@@ -224,10 +226,11 @@ public final class CaTableCodecs {
             Fields f = Fields.of(key, body);
             try {
                 return new RotationRequest(f.s("id"), RotationRequest.Trigger.valueOf(f.s("trigger")),
-                        RotationRequest.State.valueOf(f.s("state")), f.instant("requestedAt"), f.s("privateKeyType"),
-                        (int) f.n("privateKeyBits"), f.sOrNull("suppliedRootSha256"), f.bool("forceWithoutCrossSigning"));
-            } catch (IllegalArgumentException e) {
-                throw f.error("unknown rotation trigger or state");
+                        RotationRequest.State.valueOf(f.s("state")), f.instant("requestedAt"), f.s("fromRootId"),
+                        f.s("privateKeyType"), (int) f.n("privateKeyBits"), f.sOrNull("suppliedRootSha256"),
+                        f.bool("forceWithoutCrossSigning"), f.instantOrNull("doneAt"));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw f.error("unknown rotation trigger or state, or a done time that does not match the state");
             }
         }
     };
