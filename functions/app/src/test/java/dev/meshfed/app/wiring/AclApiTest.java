@@ -266,6 +266,30 @@ class AclApiTest {
     }
 
     @Test
+    void concurrentCreatesOfOnePolicyNameMakeExactlyOnePolicy() throws Exception {
+        String management = f.bootstrap();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Callable<Integer> create = () -> call("PUT", "/v1/acl/policy", management,
+                        "{\"Name\":\"racy\",\"Rules\":\"\"}").status();
+                results.add(pool.submit(create));
+            }
+            int ok = 0;
+            for (Future<Integer> r : results) {
+                int status = r.get();
+                assertThat(status).isIn(200, 400, 409);
+                ok += status == 200 ? 1 : 0;
+            }
+            assertThat(ok).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(f.harness.dc("dc1").intentionStore().policies(true)).hasSize(1);
+    }
+
+    @Test
     void theBuiltinManagementPolicyCannotBeChangedOrDeleted() {
         String management = f.bootstrap();
         String path = "/v1/acl/policy/" + BuiltinPolicies.GLOBAL_MANAGEMENT_ID;

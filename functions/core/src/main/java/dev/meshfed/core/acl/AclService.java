@@ -54,6 +54,11 @@ public final class AclService {
     public static final int MAX_LINKS = 64;
     /** The most datacenters one policy or service identity may name. */
     public static final int MAX_DATACENTERS = 64;
+    /**
+     * How old a policy-name link without its policy must be before a create takes it over (a write
+     * interrupted between its two steps); far longer than any write takes.
+     */
+    public static final java.time.Duration RECLAIM_AFTER = java.time.Duration.ofMinutes(2);
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
@@ -263,6 +268,10 @@ public final class AclService {
                     .filter(p -> p.value().name().equals(name)).isPresent();
             if (live && !link.get().value().target().equals(id)) {
                 throw nameTaken(name);
+            }
+            if (!live && link.get().value().createdAt().plus(RECLAIM_AFTER).isAfter(clock.instant())) {
+                // a young link without its policy: another create is between its two writes
+                throw new Conflict("policy name " + name + " is being written concurrently; retry");
             }
             store.deletePolicyNameLink(name, link.get().version());
         }

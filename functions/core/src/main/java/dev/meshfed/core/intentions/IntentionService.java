@@ -37,6 +37,13 @@ import java.util.function.Supplier;
  */
 public final class IntentionService {
 
+    /**
+     * How old a key link without its intention must be before a create takes it over (a write
+     * interrupted between its two steps). Far longer than any write takes (an API call ends within
+     * API Gateway's 30 s), so a link another create is still finishing is never taken.
+     */
+    public static final java.time.Duration RECLAIM_AFTER = java.time.Duration.ofMinutes(2);
+
     /** Consul's text for an unknown intention ID. */
     public static final String NOT_FOUND = "Intention not found";
 
@@ -198,6 +205,10 @@ public final class IntentionService {
             }
             if (live.isPresent()) {
                 return; // already ours
+            }
+            if (link.get().value().createdAt().plus(RECLAIM_AFTER).isAfter(clock.instant())) {
+                // a young link without its intention: another create is between its two writes
+                throw new Conflict("intention key " + key + " is being written concurrently; retry");
             }
             try {
                 store.deleteIntentionKeyLink(key, link.get().version());
