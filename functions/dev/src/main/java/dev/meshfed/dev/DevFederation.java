@@ -106,8 +106,11 @@ public final class DevFederation implements AutoCloseable {
             Optional<PrimaryApi> forward = name.equals(primary) ? Optional.empty()
                     : Optional.of(new PartitionablePrimaryApi(new HttpPrimaryApi(primaryUri, primary, name), federation,
                             name, primary));
+            // metrics: the EMF lines a Lambda prints, written to the log file (the terminal shows the status line)
             DcFunctions f = DcFunctions.build(d.caStore(), d.intentionStore(), d.privateStore(), custody(name), providers,
-                    options.acl(), forward, BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, clock);
+                    options.acl(), forward, BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, clock,
+                    dev.meshfed.app.metrics.EmfMetrics.toLogger(
+                            java.util.logging.Logger.getLogger("meshfed.metrics"), clock));
             dcs.put(name, f);
             federation.subscribe(name, Table.CA, StreamSubscriber.perRecord(f.rotateLeavesStream()::onRecord), b -> b);
             federation.scheduler().register("rotate-leaves-" + name, RotateLeaves.TICK_INTERVAL,

@@ -5,13 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.meshfed.core.metrics.Metrics;
+import dev.meshfed.core.store.Attr;
+import dev.meshfed.core.store.IntentionStore;
+import dev.meshfed.core.store.ItemKey;
+import dev.meshfed.core.store.StoredItem;
+import dev.meshfed.core.store.Table;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -129,5 +145,50 @@ class DevFederationTest {
         } catch (IllegalStateException expected) {
             assertThat(expected).hasMessageContaining("is the port in use");
         }
+    }
+
+    @Test
+    void metricsAreEmfLinesOfTheMetricsLoggerAndNeverReachStdout() throws Exception {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger metricsLog = Logger.getLogger("meshfed.metrics");
+        metricsLog.addHandler(capture);
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            start();
+            // a poison intention item in the primary: every DC quarantines its record, with a metric
+            Instant now = dev.clock().instant();
+            dev.federation().dc("dc1").table(Table.INTENTIONS).put(new StoredItem(new ItemKey("dc1",
+                    IntentionStore.INTENTION, "poison"), 1_000_000, now, null, Map.of("id", Attr.n(5))), 0);
+            Instant deadline = Instant.now().plusSeconds(20);
+            while (lines.stream().noneMatch(l -> l.contains(Metrics.STREAM_QUARANTINED))
+                    && Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+            }
+        } finally {
+            System.setOut(stdout);
+            metricsLog.removeHandler(capture);
+        }
+        String line = lines.stream().filter(l -> l.contains(Metrics.STREAM_QUARANTINED)).findFirst().orElseThrow();
+        JsonNode emf = JSON.readTree(line);
+        assertThat(emf.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace").asText()).isEqualTo("meshfed");
+        assertThat(emf.get("table").asText()).isEqualTo("INTENTIONS");
+        assertThat(emf.get(Metrics.STREAM_QUARANTINED).asLong()).isEqualTo(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("_aws").doesNotContain("meshfed.");
     }
 }

@@ -6,6 +6,7 @@ import dev.meshfed.core.intentions.IntentionItem;
 import dev.meshfed.core.intentions.IntentionViewApplier;
 import dev.meshfed.core.intentions.ReplicationStatus;
 import dev.meshfed.core.intentions.ViewDiff;
+import dev.meshfed.core.metrics.Metrics;
 import dev.meshfed.core.store.IntentionStore;
 import dev.meshfed.core.store.ItemKey;
 import dev.meshfed.core.store.PrivateStore;
@@ -49,7 +50,11 @@ import java.util.function.UnaryOperator;
  *       9: ACL reads show them); link items and unknown kinds are ignored.</li>
  * </ul>
  * Status is one item in the private table, written with a version-conditional write (retried on
- * {@link Conflict}) after each apply, violation, error and reconcile.
+ * {@link Conflict}) after each apply, violation, error and reconcile. The same events are reported
+ * as metrics (dims {@code dc}, {@code table=INTENTIONS}): {@link Metrics#INTENTIONS_APPLIED} and
+ * {@link Metrics#INTENTIONS_REPLICATION_LAG_MS} per stream apply that changed the view,
+ * {@link Metrics#INTENTIONS_AUTHORITY_VIOLATIONS} per violation, {@link Metrics#INTENTIONS_RECONCILE_REPAIRS}
+ * per finished reconcile (zero included); quarantines are counted by the {@code QuarantiningConsumer}.
  */
 public final class ReplicateIntentions {
     /** The reconcile tick's interval. */
@@ -66,6 +71,8 @@ public final class ReplicateIntentions {
     private final String dc;
     private final String primaryDc;
     private final Clock clock;
+    private final Metrics metrics;
+    private final Map<String, String> dimensions;
     private volatile CachedLag cachedLag;
 
     /** The status as {@code GET /v1/operator/replication} shows it. */
@@ -83,17 +90,26 @@ public final class ReplicateIntentions {
     private record CachedLag(Duration lag, Instant readAt) {
     }
 
+    /** As {@link #ReplicateIntentions(IntentionStore, PrivateStore, String, String, Clock, Metrics)}, reporting no metrics. */
+    public ReplicateIntentions(IntentionStore replica, PrivateStore privateStore, String dc, String primaryDc,
+            Clock clock) {
+        this(replica, privateStore, dc, primaryDc, clock, Metrics.NONE);
+    }
+
     /**
      * @param replica this DC's replica of the intentions table
      * @param privateStore this DC's private table (the view, the change index, the status)
+     * @param metrics where applies, lags, violations and repairs are reported
      */
     public ReplicateIntentions(IntentionStore replica, PrivateStore privateStore, String dc, String primaryDc,
-            Clock clock) {
+            Clock clock, Metrics metrics) {
         this.replica = Objects.requireNonNull(replica, "replica");
         this.privateStore = Objects.requireNonNull(privateStore, "privateStore");
         this.dc = Objects.requireNonNull(dc, "dc");
         this.primaryDc = Objects.requireNonNull(primaryDc, "primaryDc");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.dimensions = Metrics.dimensions(dc, Table.INTENTIONS);
     }
 
     /**
@@ -107,6 +123,7 @@ public final class ReplicateIntentions {
             LOG.log(System.Logger.Level.WARNING, () -> "authority violation: intentions-table record not owned by the"
                     + " primary, skipped key=" + key + " owner=" + key.owner() + " primary=" + primaryDc + " dc=" + dc);
             updateStatus(ReplicationStatus::violation);
+            metrics.count(Metrics.INTENTIONS_AUTHORITY_VIOLATIONS, 1, dimensions);
             return;
         }
         switch (key.kind()) {
@@ -137,6 +154,9 @@ public final class ReplicateIntentions {
         if (IntentionViewApplier.apply(privateStore, item.value(), item.version()) == IntentionViewApplier.Outcome.APPLIED) {
             Instant now = clock.instant();
             long lag = Math.max(0, Duration.between(item.updatedAt(), now).toMillis());
+            // reported before the status write: the apply happened, and a retry finds it stale
+            metrics.count(Metrics.INTENTIONS_APPLIED, 1, dimensions);
+            metrics.gauge(Metrics.INTENTIONS_REPLICATION_LAG_MS, lag, Metrics.MILLISECONDS, dimensions);
             updateStatus(s -> s.applied(item.version(), now, lag));
         } else if (privateStore.intentionReplicationStatus().map(v -> v.value().appliedVersion()).orElse(0L)
                 < item.version()) {
@@ -213,6 +233,7 @@ public final class ReplicateIntentions {
                         r.lagMillis(), r.authorityViolations(), r.lastError(), r.lastErrorAt(), r.lastReconcileAt(),
                         r.repairs()) : r;
             });
+            metrics.count(Metrics.INTENTIONS_RECONCILE_REPAIRS, result.repairs(), dimensions);
             if (result.repairs() > 0) {
                 LOG.log(System.Logger.Level.INFO, () -> "reconcile repaired the intention view dc=" + dc + " deleted="
                         + result.deleted() + " upserted=" + result.upserted());

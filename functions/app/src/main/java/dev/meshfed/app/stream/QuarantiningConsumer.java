@@ -2,6 +2,7 @@ package dev.meshfed.app.stream;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.meshfed.core.error.InvalidInput;
+import dev.meshfed.core.metrics.Metrics;
 import dev.meshfed.core.store.PrivateStore;
 import dev.meshfed.core.store.Table;
 import dev.meshfed.core.store.UndecodableItem;
@@ -20,7 +21,8 @@ import java.util.logging.Logger;
  * handling"):
  * <ul>
  *   <li>a record that can never succeed (undecodable, or refused by the function as invalid) is
- *       quarantined in the DC's private table and acknowledged, so its shard moves on;</li>
+ *       quarantined in the DC's private table, counted ({@link Metrics#STREAM_QUARANTINED}, dims
+ *       {@code dc}, {@code table}, once per quarantine written) and acknowledged, so its shard moves on;</li>
  *   <li>anything else that fails (a throttle, an item not arrived yet, a lost conditional write)
  *       propagates: a batch item failure, retried by the event source.</li>
  * </ul>
@@ -34,14 +36,22 @@ public final class QuarantiningConsumer {
     private final PrivateStore privateStore;
     private final String datacenter;
     private final Clock clock;
+    private final Metrics metrics;
 
+    /** Reports no metrics ({@link Metrics#NONE}). */
     public QuarantiningConsumer(Table table, Consumer<DecodedChange> function, PrivateStore privateStore,
             String datacenter, Clock clock) {
+        this(table, function, privateStore, datacenter, clock, Metrics.NONE);
+    }
+
+    public QuarantiningConsumer(Table table, Consumer<DecodedChange> function, PrivateStore privateStore,
+            String datacenter, Clock clock, Metrics metrics) {
         this.table = Objects.requireNonNull(table, "table");
         this.function = Objects.requireNonNull(function, "function");
         this.privateStore = Objects.requireNonNull(privateStore, "privateStore");
         this.datacenter = Objects.requireNonNull(datacenter, "datacenter");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /** Handles one stream record; throws only for failures a retry may cure. */
@@ -64,6 +74,7 @@ public final class QuarantiningConsumer {
         String eventId = record == null || record.getEventID() == null ? "unknown" : record.getEventID();
         String sequence = record == null || record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
         privateStore.quarantine(new QuarantinedRecord(table.name(), eventId, sequence, key, reason, clock.instant()));
+        metrics.count(Metrics.STREAM_QUARANTINED, 1, Metrics.dimensions(datacenter, table));
         LOG.warning(() -> "quarantined stream record dc=" + datacenter + " table=" + table.name() + " eventId=" + eventId
                 + " key=" + key + " reason=" + reason);
     }

@@ -10,6 +10,8 @@ import dev.meshfed.app.forwarding.PrimaryApi;
 import dev.meshfed.app.forwarding.PrimaryWrites;
 import dev.meshfed.app.http.HttpFunction;
 import dev.meshfed.app.intentions.IntentionsApi;
+import dev.meshfed.app.metrics.EmfMetrics;
+import dev.meshfed.core.metrics.Metrics;
 import dev.meshfed.core.intentions.CachedIntentionView;
 import dev.meshfed.core.intentions.IntentionDefault;
 import dev.meshfed.core.intentions.IntentionService;
@@ -72,11 +74,12 @@ import java.util.UUID;
  * @param intentionsApi      the {@code intentions-api} function
  * @param intentionsApiEntry {@code intentionsApi} behind {@link PrimaryWrites}, as {@code caAdminEntry}
  * @param clock        the clock every function was given
+ * @param metrics      where the functions and their stream consumers report metrics
  */
 public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore privateStore, AclService acls,
         Authorizer authorizer, FetchRoots fetchRoots, SignCsr signCsr, RotateLeaves rotateLeaves,
         ReplicateIntentions replicateIntentions, CaAdmin caAdmin, HttpFunction caAdminEntry, IntentionsApi intentionsApi,
-        HttpFunction intentionsApiEntry, Clock clock) {
+        HttpFunction intentionsApiEntry, Clock clock, Metrics metrics) {
 
     private static final ErrorMapper ERRORS = new ErrorMapper();
 
@@ -95,15 +98,30 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
         Objects.requireNonNull(intentionsApi, "intentionsApi");
         Objects.requireNonNull(intentionsApiEntry, "intentionsApiEntry");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
-     * Wires the functions of the DC that {@code ca} belongs to. Builds objects only: no store or
-     * custody call is made here.
+     * Wires the functions of the DC that {@code ca} belongs to, reporting metrics as CloudWatch
+     * embedded metric format lines on {@code System.out} (what a Lambda's log group turns into
+     * metrics). Builds objects only: no store or custody call is made here.
      */
     public static DcFunctions build(CaStore ca, IntentionStore intentions, PrivateStore privateStore, KeyCustody custody,
             CryptoProviders providers, DcConfig.AclMode aclMode, Optional<PrimaryApi> primaryApi, Duration maxBlockingWait,
             Clock clock) {
+        return build(ca, intentions, privateStore, custody, providers, aclMode, primaryApi, maxBlockingWait, clock,
+                new EmfMetrics(System.out, clock));
+    }
+
+    /**
+     * As {@link #build(CaStore, IntentionStore, PrivateStore, KeyCustody, CryptoProviders, DcConfig.AclMode,
+     * Optional, Duration, Clock)}, reporting metrics to {@code metrics} ({@code meshfed dev}: its log
+     * file, not its terminal).
+     */
+    public static DcFunctions build(CaStore ca, IntentionStore intentions, PrivateStore privateStore, KeyCustody custody,
+            CryptoProviders providers, DcConfig.AclMode aclMode, Optional<PrimaryApi> primaryApi, Duration maxBlockingWait,
+            Clock clock, Metrics metrics) {
+        Objects.requireNonNull(metrics, "metrics");
         SecureRandom random = new SecureRandom();
         AclService acls = new AclService(intentions, ca.localDc(), PolicyRulesJson::decode, privateStore::bumpChangeIndex,
                 () -> UUID.randomUUID().toString(), clock);
@@ -112,7 +130,7 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
         BcCsrParser parser = new BcCsrParser(providers);
         CertificateProfiles profiles = new CertificateProfiles(random);
         ReplicateIntentions replicateIntentions = new ReplicateIntentions(intentions, privateStore, ca.localDc(),
-                ca.primaryDc(), clock);
+                ca.primaryDc(), clock, metrics);
         FetchRoots fetchRoots = new FetchRoots(ca, privateStore, authorizer,
                 new IndexPoller(clock, IndexPoller.Sleeper.THREAD, random), maxBlockingWait,
                 replicateIntentions::lag, clock);
@@ -139,7 +157,7 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
                 maxBlockingWait, IntentionDefault.byAcls(aclMode == DcConfig.AclMode.ON), replicateIntentions::lag);
         HttpFunction intentionsApiEntry = primaryWrites(intentionsApi, ca, privateStore, custody, primaryApi, clock);
         return new DcFunctions(ca, intentions, privateStore, acls, authorizer, fetchRoots, signCsr, rotateLeaves,
-                replicateIntentions, caAdmin, caAdminEntry, intentionsApi, intentionsApiEntry, clock);
+                replicateIntentions, caAdmin, caAdminEntry, intentionsApi, intentionsApiEntry, clock, metrics);
     }
 
     /** {@code function} behind {@link PrimaryWrites}: applied once per idempotency key in the primary, forwarded from a secondary. */
@@ -166,12 +184,13 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
 
     /** {@code rotate-leaves} as the consumer of this DC's CA-table stream (poison records quarantined). */
     public QuarantiningConsumer rotateLeavesStream() {
-        return new QuarantiningConsumer(Table.CA, rotateLeaves::onRecord, privateStore, ca.localDc(), clock);
+        return new QuarantiningConsumer(Table.CA, rotateLeaves::onRecord, privateStore, ca.localDc(), clock, metrics);
     }
 
     /** {@code replicate-intentions} as the consumer of this DC's intentions-table stream (poison records quarantined). */
     public QuarantiningConsumer replicateIntentionsStream() {
-        return new QuarantiningConsumer(Table.INTENTIONS, replicateIntentions::onRecord, privateStore, ca.localDc(), clock);
+        return new QuarantiningConsumer(Table.INTENTIONS, replicateIntentions::onRecord, privateStore, ca.localDc(), clock,
+                metrics);
     }
 
     /**

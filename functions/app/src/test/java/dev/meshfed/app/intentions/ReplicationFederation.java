@@ -12,6 +12,7 @@ import dev.meshfed.store.embedded.EmbeddedFederation;
 import dev.meshfed.store.embedded.stream.BatchResult;
 import dev.meshfed.store.embedded.stream.StreamSubscriber;
 import dev.meshfed.testkit.federation.MultiDcHarness;
+import dev.meshfed.testkit.metrics.RecordingMetrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,10 +25,12 @@ import java.util.TreeMap;
  * {@link QuarantiningConsumer} the stream deployable uses, subscribed one record at a time to its
  * DC's intentions-table stream; the reconcile tick registered on the federation's scheduler only
  * when asked. Writes intention items as the primary's IntentionService would: versions from one
- * counter, tombstones on delete.
+ * counter, tombstones on delete. Every function and consumer it builds reports to one
+ * {@link RecordingMetrics}, which refuses dimensions outside the bound: every test here checks that.
  */
 final class ReplicationFederation {
     final MultiDcHarness harness;
+    final RecordingMetrics metrics = new RecordingMetrics();
     private long counter;
 
     ReplicationFederation(String... dcs) {
@@ -43,11 +46,13 @@ final class ReplicationFederation {
     }
 
     ReplicateIntentions function(String dc) {
-        return new ReplicateIntentions(dc(dc).intentionStore(), dc(dc).privateStore(), dc, primary(), harness.clock());
+        return new ReplicateIntentions(dc(dc).intentionStore(), dc(dc).privateStore(), dc, primary(), harness.clock(),
+                metrics);
     }
 
     QuarantiningConsumer consumer(String dc, ReplicateIntentions f) {
-        return new QuarantiningConsumer(Table.INTENTIONS, f::onRecord, dc(dc).privateStore(), dc, harness.clock());
+        return new QuarantiningConsumer(Table.INTENTIONS, f::onRecord, dc(dc).privateStore(), dc, harness.clock(),
+                metrics);
     }
 
     /** Subscribes {@code dc}'s function to its intentions stream (no tick). */

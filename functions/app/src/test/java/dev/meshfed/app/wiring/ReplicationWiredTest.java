@@ -9,6 +9,11 @@ import dev.meshfed.app.http.HttpResponse;
 import dev.meshfed.app.intentions.ReplicateIntentions;
 import dev.meshfed.core.intentions.Intention;
 import dev.meshfed.core.intentions.IntentionItem;
+import dev.meshfed.core.metrics.Metrics;
+import dev.meshfed.core.store.Attr;
+import dev.meshfed.core.store.IntentionStore;
+import dev.meshfed.core.store.ItemKey;
+import dev.meshfed.core.store.StoredItem;
 import dev.meshfed.core.store.Table;
 import dev.meshfed.store.embedded.stream.StreamSubscriber;
 import java.time.Duration;
@@ -19,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code replicate-intentions} as {@link DcFunctions#build} wires it: the stream consumer and the
  * tick, its status in {@code GET /v1/operator/replication} and its lag as
- * {@code X-Consul-LastContact} of {@code fetch-roots}' reads.
+ * {@code X-Consul-LastContact} of {@code fetch-roots}' reads, its metrics through the
+ * {@code Metrics} given to {@code build}.
  */
 class ReplicationWiredTest {
     private final WiredFederation f = new WiredFederation(DcConfig.AclMode.OFF, "dc1", "dc2").withPrimaryCa();
@@ -75,5 +81,25 @@ class ReplicationWiredTest {
         JsonNode afterTick = new ObjectMapper().readTree(f.call("dc2", "GET", "/v1/operator/replication", null, null).body())
                 .get("Intentions");
         assertThat(afterTick.get("LastReconcileAt").isNull()).isFalse();
+    }
+
+    @Test
+    void the_stream_consumer_and_the_tick_report_to_the_metrics_given_to_build() {
+        start("dc2");
+        f.harness.replicationDelay(Duration.ofMillis(700));
+        var now = f.harness.clock().instant();
+        f.harness.dc("dc1").intentionStore().putIntention(IntentionItem.live(new Intention("i-1", "default", "web",
+                "default", "db", null, null, "consul", "allow", null, null, Map.of(), 9, now, now)), 0, 1);
+        f.harness.dc("dc1").table(Table.INTENTIONS).put(new StoredItem(new ItemKey("dc1", IntentionStore.INTENTION,
+                "poison"), 2, now, null, Map.of("id", Attr.n(5))), 0);
+        f.harness.advance(Duration.ofMillis(700));
+        f.harness.advance(ReplicateIntentions.RECONCILE_INTERVAL);
+
+        Map<String, String> dc2 = Metrics.dimensions("dc2", Table.INTENTIONS);
+        assertThat(f.metrics.total(Metrics.INTENTIONS_APPLIED, dc2)).isEqualTo(1);
+        assertThat(f.metrics.events(Metrics.INTENTIONS_REPLICATION_LAG_MS)).singleElement()
+                .satisfies(e -> assertThat(e.value()).isEqualTo(700.0));
+        assertThat(f.metrics.total(Metrics.STREAM_QUARANTINED, dc2)).isEqualTo(1);
+        assertThat(f.metrics.events(Metrics.INTENTIONS_RECONCILE_REPAIRS)).isNotEmpty();
     }
 }

@@ -16,6 +16,7 @@ import dev.meshfed.pki.CryptoProviders;
 import dev.meshfed.pki.JcaKeyPairFactory;
 import dev.meshfed.testkit.TestFederation;
 import dev.meshfed.testkit.federation.MultiDcHarness;
+import dev.meshfed.testkit.metrics.RecordingMetrics;
 
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ import java.util.Map;
  * Whole DCs as deployed ({@link DcFunctions#build}, every function, ACLs as asked) on the
  * multi-DC harness. {@link #withPrimaryCa()} gives dc1 the testkit's root (the trust domain of the
  * committed CSR fixtures) and one {@code rotate-leaves} tick issues its intermediate, so leaf
- * signing works there.
+ * signing works there. Every DC reports its metrics to one {@link RecordingMetrics}.
  */
 final class WiredFederation implements AutoCloseable {
     static final CryptoProviders PROVIDERS = CryptoProviders.of(CryptoProviders.Preference.AUTO);
@@ -34,6 +35,7 @@ final class WiredFederation implements AutoCloseable {
     final MultiDcHarness harness;
     final Map<String, LocalKeyCustody> custody = new LinkedHashMap<>();
     final Map<String, DcFunctions> dcs = new LinkedHashMap<>();
+    final RecordingMetrics metrics = new RecordingMetrics();
     /** The primary's API over loopback HTTP, where secondaries forward (started when there is a secondary). */
     private final LoopbackGateway primaryGateway;
     private final Map<String, PrimaryApi> primaryApis = new LinkedHashMap<>();
@@ -56,7 +58,7 @@ final class WiredFederation implements AutoCloseable {
             var d = harness.dc(name);
             dcs.put(name, DcFunctions.build(d.caStore(), d.intentionStore(), d.privateStore(), custody.get(name),
                     PROVIDERS, acl, java.util.Optional.ofNullable(primaryApis.get(name)),
-                    BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, harness.clock()));
+                    BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, harness.clock(), metrics));
         }
     }
 
