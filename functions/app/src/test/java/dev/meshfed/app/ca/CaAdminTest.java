@@ -1,5 +1,6 @@
 package dev.meshfed.app.ca;
 
+import dev.meshfed.testkit.store.DelegatingTableStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshfed.app.ca.lifecycle.EnrolmentKeys;
 import dev.meshfed.app.ca.lifecycle.RotationRequests;
@@ -573,13 +574,12 @@ class CaAdminTest {
     }
 
     /** A table that lets another writer in right after a read of {@code kind}: a lost conditional write. */
-    static final class RacingTable implements TableStore {
-        private final TableStore delegate;
+    static final class RacingTable extends DelegatingTableStore {
         private final String kind;
         private final Runnable race;
 
         RacingTable(TableStore delegate, String kind, Runnable race) {
-            this.delegate = delegate;
+            super(delegate);
             this.kind = kind;
             this.race = race;
         }
@@ -593,19 +593,7 @@ class CaAdminTest {
             return item;
         }
 
-        @Override
-        public void put(StoredItem item, long expectedVersion) {
-            delegate.put(item, expectedVersion);
-        }
 
-        @Override
-        public void delete(ItemKey key, long expectedVersion) {
-            delegate.delete(key, expectedVersion);
-        }
 
-        @Override
-        public Page query(String owner, String kind, String startAfter, int limit, boolean consistent) {
-            return delegate.query(owner, kind, startAfter, limit, consistent);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.meshfed.app.ca.lifecycle;
 
+import dev.meshfed.testkit.store.DelegatingTableStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshfed.app.auth.AclsOff;
@@ -400,23 +401,18 @@ class RootRotationFederationTest {
     enum Crash { BEFORE_THE_WRITE, AFTER_THE_WRITE }
 
     /** A table that fails its {@code n}th put (counted across every table sharing {@code puts}), once. */
-    static final class FailingTable implements TableStore {
-        private final TableStore delegate;
+    static final class FailingTable extends DelegatingTableStore {
         private final AtomicInteger puts;
         private final int failAt;
         private final Crash crash;
 
         FailingTable(TableStore delegate, AtomicInteger puts, int failAt, Crash crash) {
-            this.delegate = delegate;
+            super(delegate);
             this.puts = puts;
             this.failAt = failAt;
             this.crash = crash;
         }
 
-        @Override
-        public Optional<StoredItem> get(ItemKey key, boolean consistent) {
-            return delegate.get(key, consistent);
-        }
 
         @Override
         public void put(StoredItem item, long expectedVersion) {
@@ -430,15 +426,7 @@ class RootRotationFederationTest {
             }
         }
 
-        @Override
-        public void delete(ItemKey key, long expectedVersion) {
-            delegate.delete(key, expectedVersion);
-        }
 
-        @Override
-        public Page query(String owner, String kind, String startAfter, int limit, boolean consistent) {
-            return delegate.query(owner, kind, startAfter, limit, consistent);
-        }
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.meshfed.app.ca.lifecycle;
 
+import dev.meshfed.testkit.store.DelegatingTableStore;
 import dev.meshfed.app.ca.RecordingCustody;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -347,14 +348,13 @@ class RotateLeavesFederationTest {
      * replicate items independently; the embedded replicator keeps one link in order, so the test
      * substitutes the stale item instead).
      */
-    static final class HidingTable implements TableStore {
-        private final TableStore delegate;
+    static final class HidingTable extends DelegatingTableStore {
         private final String kind;
         private volatile TrustBundle substitute;
         private volatile TrustBundle pending;
 
         HidingTable(TableStore delegate, String kind) {
-            this.delegate = delegate;
+            super(delegate);
             this.kind = kind;
         }
 
@@ -383,19 +383,7 @@ class RotateLeavesFederationTest {
                     i.expiresAt(), CaTableCodecs.BUNDLE.encode(shown)));
         }
 
-        @Override
-        public void put(StoredItem item, long expectedVersion) {
-            delegate.put(item, expectedVersion);
-        }
 
-        @Override
-        public void delete(ItemKey key, long expectedVersion) {
-            delegate.delete(key, expectedVersion);
-        }
 
-        @Override
-        public Page query(String owner, String kind, String startAfter, int limit, boolean consistent) {
-            return delegate.query(owner, kind, startAfter, limit, consistent);
-        }
     }
 }
