@@ -126,8 +126,8 @@ final class PrimaryCa {
 
     /**
      * Flow 3, primary side: checks {@code requester}'s current request and writes the result, a
-     * certificate or the refusal's text. A request is answered once: a result that names its
-     * {@code requestedAt} already answers it.
+     * certificate or the refusal's text. A request is answered once: a result that echoes its
+     * request ID ({@link CsrResult#answers}) already answers it.
      */
     void answer(String requester) {
         if (requester.equals(d.name())) {
@@ -139,7 +139,7 @@ final class PrimaryCa {
         }
         IntermediateCsrRequest request = stored.get().value();
         Optional<Versioned<CsrResult>> previous = d.ca().csrResult(requester, true);
-        if (previous.isPresent() && request.requestedAt().equals(previous.get().value().answersRequestedAt())
+        if (previous.isPresent() && previous.get().value().answers(request.requestedAt(), request.requestId())
                 && !refusedBeforeMembershipChanged(previous.get())) {
             return;
         }
@@ -153,7 +153,7 @@ final class PrimaryCa {
             result = sign(requester, request, bundle.get().value(), now);
         } catch (InvalidCsr refused) {
             result = new CsrResult(requester, request.requestedAt(), null, null, refused.getMessage(),
-                    d.ca().membership(true).map(Versioned::version).orElse(0L));
+                    d.ca().membership(true).map(Versioned::version).orElse(0L), request.requestId());
         }
         if (result == null) {
             return;
@@ -162,7 +162,7 @@ final class PrimaryCa {
             d.ca().putCsrResult(result, previous.map(Versioned::version).orElse(0L));
             CsrResult written = result;
             LOG.info(() -> "answered intermediate CSR request dc=" + d.name() + " requester=" + requester
-                    + " requestedAt=" + request.requestedAt()
+                    + " requestId=" + request.requestId() + " requestedAt=" + request.requestedAt()
                     + (written.refused() ? " refusal=\"" + written.refusal() + "\"" : " rootId=" + written.rootId()));
         } catch (Conflict another) {
             LOG.info(() -> "another run answered first dc=" + d.name() + " requester=" + requester);
@@ -204,7 +204,8 @@ final class PrimaryCa {
         }
         X509Certificate cert = d.issuer().issue(d.profiles().intermediate(bundle.clusterId(), approved.datacenter(),
                 approved.publicKey(), root.certificate(), now, d.config().get().intermediateCertTtl()), rootKey.get());
-        return new CsrResult(requester, request.requestedAt(), Certificates.toPem(cert), root.id(), null);
+        return new CsrResult(requester, request.requestedAt(), Certificates.toPem(cert), root.id(), null, 0,
+                request.requestId());
     }
 
     /** The root key, unwrapped only when the root is valid now: an expired or not-yet-valid root never signs. */

@@ -175,7 +175,7 @@ public final class RotateLeaves {
         Optional<IntermediateCsrRequest> request = d.ca().csrRequest(d.name(), true).map(Versioned::value)
                 .filter(r -> signer.map(SignerRecord::pendingKeyId).isPresent());
         Optional<CsrResult> answer = request.flatMap(r -> d.ca().csrResult(d.name(), true).map(Versioned::value)
-                .filter(res -> r.requestedAt().equals(res.answersRequestedAt())));
+                .filter(res -> res.answers(r.requestedAt(), r.requestId())));
         return new SignerStatus(signer.map(SignerRecord::state).orElse(null),
                 signer.map(SignerRecord::chain).map(c -> c.signingKeyId()).orElse(null),
                 signer.map(SignerRecord::pendingKeyId).orElse(null),

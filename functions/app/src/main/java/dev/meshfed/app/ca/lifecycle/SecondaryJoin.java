@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -101,7 +102,7 @@ final class SecondaryJoin {
             TrustBundle bundle, Instant now) {
         IntermediateCsrRequest request = requestItem.value();
         Optional<CsrResult> answer = d.ca().csrResult(d.name(), true).map(Versioned::value)
-                .filter(r -> request.requestedAt().equals(r.answersRequestedAt()));
+                .filter(r -> r.answers(request.requestedAt(), request.requestId()));
         boolean certified = answer.isPresent() && !answer.get().refused();
         if (certified && activate(signerItem, answer.get(), bundle, now)) {
             return;
@@ -185,19 +186,25 @@ final class SecondaryJoin {
         LOG.info(() -> "intermediate CSR requested dc=" + d.name() + " reason=" + reason + " keyId=" + keyId);
     }
 
-    /** Writes (or re-writes, with a new {@code requestedAt}) the request signed by the enrolment key. */
+    /**
+     * Writes (or re-writes) the request signed by the enrolment key, with a new random request ID:
+     * the ID, not {@code requestedAt}, is what the answer echoes, so a request written at the same
+     * instant as the one it replaces never looks answered already.
+     */
     private void writeRequest(String csrPem, Reason reason, String rootId,
             Optional<Versioned<IntermediateCsrRequest>> previous, Instant now) {
         EnrolmentKey enrolment = enrolmentKey();
         PrivateKey signingKey = custody.unwrap(enrolment.privateKey(),
                 new KeyContext(d.name(), enrolment.keyId(), KeyPurpose.ENROLMENT));
-        IntermediateCsrRequest unsigned = new IntermediateCsrRequest(d.dc(), csrPem, reason, rootId, now, null);
+        String requestId = UUID.randomUUID().toString();
+        IntermediateCsrRequest unsigned = new IntermediateCsrRequest(d.dc(), csrPem, reason, rootId, now, null,
+                requestId);
         IntermediateCsrRequest signed = new IntermediateCsrRequest(d.dc(), csrPem, reason, rootId, now,
-                EnrolmentSignatures.sign(unsigned, signingKey));
+                EnrolmentSignatures.sign(unsigned, signingKey), requestId);
         try {
             d.ca().putCsrRequest(signed, previous.map(Versioned::version).orElse(0L));
             previous.ifPresent(p -> LOG.info(() -> "intermediate CSR request re-driven dc=" + d.name() + " reason="
-                    + reason + " previousRequestedAt=" + p.value().requestedAt()));
+                    + reason + " requestId=" + requestId + " previousRequestId=" + p.value().requestId()));
         } catch (Conflict another) {
             LOG.info(() -> "another run wrote the CSR request first dc=" + d.name());
         }

@@ -168,7 +168,7 @@ public final class CaTableCodecs {
         public Map<String, Attr> encode(IntermediateCsrRequest r) {
             return Fields.body().s("datacenter", r.datacenter().name()).s("csr", r.csrPem()).s("reason", r.reason().name())
                     .s("expectedRootId", r.expectedRootId()).instant("requestedAt", r.requestedAt())
-                    .b("signature", r.enrolmentSignature()).build();
+                    .b("signature", r.enrolmentSignature()).s("requestId", r.requestId()).build();
         }
 
         @Override
@@ -177,7 +177,7 @@ public final class CaTableCodecs {
             try {
                 return new IntermediateCsrRequest(new Datacenter(f.s("datacenter")), f.s("csr"),
                         IntermediateCsrRequest.Reason.valueOf(f.s("reason")), f.s("expectedRootId"),
-                        f.instant("requestedAt"), f.b("signature"));
+                        f.instant("requestedAt"), f.b("signature"), f.sOrNull("requestId"));
             } catch (IllegalArgumentException | InvalidInput e) {
                 throw f.error("not a valid intermediate CSR request");
             }
@@ -190,7 +190,7 @@ public final class CaTableCodecs {
         public Map<String, Attr> encode(CsrResult r) {
             return Fields.body().s("datacenter", r.datacenter()).instant("answersRequestedAt", r.answersRequestedAt())
                     .s("certificate", r.certificatePem()).s("rootId", r.rootId()).s("refusal", r.refusal())
-                    .n("membershipVersion", r.membershipVersion()).build();
+                    .n("membershipVersion", r.membershipVersion()).s("answersRequestId", r.answersRequestId()).build();
         }
 
         @Override
@@ -198,7 +198,7 @@ public final class CaTableCodecs {
             Fields f = Fields.of(key, body);
             CsrResult r = new CsrResult(f.s("datacenter"), f.instant("answersRequestedAt"), f.sOrNull("certificate"),
                     f.sOrNull("rootId"), f.sOrNull("refusal"),
-                    body.containsKey("membershipVersion") ? f.n("membershipVersion") : 0);
+                    body.containsKey("membershipVersion") ? f.n("membershipVersion") : 0, f.sOrNull("answersRequestId"));
             if ((r.certificatePem() == null) == (r.refusal() == null)) {
                 throw f.error("a CSR result holds either a certificate or a refusal");
             }
