@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  * stream, {@link #tick} for the per-minute schedule.
  *
  * <p>In the primary: bootstrap exactly once, root rotation ({@link RootRotation}: recorded
- * requests, a stored configuration that asks for another root, automatic renewal), its own
- * intermediate, answers to secondaries' intermediate CSR requests (re-scanned hourly). In a secondary: the enrolment key, a signed CSR
+ * requests, a stored configuration that asks for another root, automatic renewal), pruning of
+ * rotated-out roots on the tick ({@link RootPruner}), its own intermediate, answers to secondaries' intermediate CSR requests (re-scanned hourly). In a secondary: the enrolment key, a signed CSR
  * request when it has no signer for the active root or its intermediate is past half-life,
  * activation of the answer, re-drive of a request with no usable answer after
  * {@link #REDRIVE_AFTER}. Handlers never trust a record's image: they re-read the items and write
@@ -49,6 +49,7 @@ public final class RotateLeaves {
     private final boolean primary;
     private final PrimaryCa primaryCa;
     private final RootRotation rotation;
+    private final RootPruner pruner;
     private final SecondaryJoin secondary;
     private volatile Instant lastScan;
 
@@ -67,6 +68,7 @@ public final class RotateLeaves {
         this.primary = dc.equals(primaryDc);
         this.primaryCa = primary ? new PrimaryCa(d) : null;
         this.rotation = primary ? new RootRotation(d, primaryCa) : null;
+        this.pruner = primary ? new RootPruner(d) : null;
         this.secondary = primary ? null : new SecondaryJoin(d, custody);
     }
 
@@ -87,6 +89,7 @@ public final class RotateLeaves {
             rotation.tick();
             TrustBundle bundle = d.ca().bundle(true).orElseThrow().value();
             primaryCa.ensureOwnIntermediate(bundle);
+            pruner.tick(); // rotated-out roots whose DCs all stopped and whose leaves expired
             Instant now = d.clock().instant();
             Instant last = lastScan;
             if (last == null || !now.isBefore(last.plus(REDRIVE_AFTER))) {

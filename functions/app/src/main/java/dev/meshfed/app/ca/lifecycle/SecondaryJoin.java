@@ -81,6 +81,9 @@ final class SecondaryJoin {
         Optional<Versioned<SignerRecord>> signerItem = d.ca().signer(d.name(), true);
         SignerRecord signer = signerItem.map(Versioned::value).orElse(null);
         DcChain chain = signer == null ? null : signer.chain();
+        if (chain != null && signer.pendingKeyId() == null && dropChainsOfPrunedRoots(signerItem.get(), bundle)) {
+            return; // the signer item changed: the next record or tick goes on from it
+        }
 
         if (signer != null && signer.pendingKeyId() != null) {
             Optional<Versioned<IntermediateCsrRequest>> request = d.ca().csrRequest(d.name(), true);
@@ -95,6 +98,26 @@ final class SecondaryJoin {
         if (why.isPresent()) {
             startRequest(signerItem, why.get(), bundle, now);
         }
+    }
+
+    /**
+     * After the primary pruned a root (the bundle no longer holds it), the chain under it leaves
+     * this DC's signer item; the stop times stay. Conditional on the signer's version.
+     */
+    private boolean dropChainsOfPrunedRoots(Versioned<SignerRecord> signerItem, TrustBundle bundle) {
+        SignerRecord signer = signerItem.value();
+        DcChain trimmed = RootPruner.withoutChainsOutside(signer.chain(), bundle);
+        if (trimmed.equals(signer.chain())) {
+            return false;
+        }
+        try {
+            d.ca().putSigner(new SignerRecord(d.name(), signer.state(), trimmed, null), signerItem.version());
+            d.privateStore().bumpChangeIndex();
+            LOG.info(() -> "chains under pruned roots dropped dc=" + d.name() + " roots=" + trimmed.chains().keySet());
+        } catch (Conflict another) {
+            LOG.info(() -> "another run changed the signer first dc=" + d.name());
+        }
+        return true;
     }
 
     /** The outstanding request: activate its answer, or re-write it when it is stale or names an old root. */
