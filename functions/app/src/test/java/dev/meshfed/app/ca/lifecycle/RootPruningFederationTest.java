@@ -173,6 +173,44 @@ class RootPruningFederationTest {
         assertThat(f.chain("dc2").chains()).containsOnlyKeys(r2);
     }
 
+    @Test
+    void aDcThatJoinedAfterTheRotationNeverSignedUnderTheOldRootAndDoesNotBlockIt() {
+        LifecycleFederation f = new LifecycleFederation("dc1", "dc2");
+        f.start("dc1");
+        f.harness.settle();
+        TrustedRoot r1 = f.bundle("dc1").active();
+        assertThat(post(admin(f, "dc1"), ROTATE, null).status()).isEqualTo(200);
+        f.harness.settle();
+        Instant dc1Stop = f.chain("dc1").stoppedSigningUnder().get(r1.id());
+
+        RotateLeaves dc2 = f.start("dc2");
+        f.register("dc2", dc2.enrolmentPublicKeyPem());
+        f.harness.settle();
+        assertThat(f.chain("dc2").chains()).containsOnlyKeys(f.bundle("dc1").activeRootId());
+
+        f.harness.clock().set(dc1Stop.plus(LEAF_TTL).plus(Skew.DEFAULT).minus(Duration.ofMinutes(1)));
+        f.harness.advance(Duration.ofSeconds(1));
+        assertThat(f.bundle("dc1").root(r1.id())).isPresent();
+        f.harness.advance(Duration.ofMinutes(2));
+        assertThat(f.bundle("dc1").root(r1.id())).isEmpty();
+    }
+
+    @Test
+    void aRegisteredMemberWithoutAChainBlocksPruningUntilTheRootExpires() {
+        LifecycleFederation f = new LifecycleFederation("dc1", "dc2");
+        f.start("dc1");
+        f.harness.settle();
+        f.register("dc2", f.function("dc2").enrolmentPublicKeyPem()); // registered, never started
+        TrustedRoot r1 = f.bundle("dc1").active();
+        assertThat(post(admin(f, "dc1"), ROTATE, null).status()).isEqualTo(200);
+        f.harness.settle();
+        f.harness.advance(LEAF_TTL.plus(Duration.ofHours(1)));
+        assertThat(f.bundle("dc1").root(r1.id())).isPresent();
+        PruneDecision d = new RootPruner(pruner(f)).decide(r1, f.harness.clock().instant());
+        assertThat(d).isInstanceOf(PruneDecision.StillSigning.class);
+        assertThat(d.reason()).contains("dc2");
+    }
+
     /** The primary's Deps, as its RotateLeaves builds them (for asking the pruner why a root stays). */
     static Deps pruner(LifecycleFederation f) {
         var d = f.dc("dc1");

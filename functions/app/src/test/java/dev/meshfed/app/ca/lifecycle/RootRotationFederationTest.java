@@ -380,8 +380,8 @@ class RootRotationFederationTest {
         assertThat(Pkix.valid(roots(dc2Bundle), List.of(joined.signer()), stillSigned, now)).isTrue();
         assertThat(Pkix.valid(roots(dc2Bundle), List.of(joined.signer()), oldLeaf, now)).isTrue();
 
-        // what the existing CSR exchange (flow 3, reason ROOT_CHANGE) already does when dc2 runs; the
-        // hardening of this re-key (partitions, re-issue of leaves, pruning) is the next piece of issue 8
+        // the CSR exchange (flow 3, reason ROOT_CHANGE) when dc2 runs; RootPruningFederationTest
+        // follows this re-key step by step, across a partition, and on to pruning
         for (int i = 0; i < 3 && f.chain("dc2").signingRootId().equals(r1.id()); i++) {
             dc2.tick();
             f.harness.settle();
