@@ -35,7 +35,7 @@ class ManagedLeafReissueTest {
     private static final String ANON = Accessor.ANONYMOUS_ID;
 
     private final CaTestDcs dcs = new CaTestDcs();
-    /** When the run re-issued each service's leaf (read on the run's pauses and at its end). */
+    /** The run's pauses; each moves the test clock instead of sleeping. */
     private final List<Duration> pauses = Collections.synchronizedList(new ArrayList<>());
 
     private ManagedLeafReissue reissue() {
@@ -206,6 +206,33 @@ class ManagedLeafReissueTest {
         assertThat(Long.parseLong(field(blocked, "ModifyIndex")))
                 .isGreaterThan(Long.parseLong(field(first, "ModifyIndex")));
         assertThat(stored("s00").value().signingKeyId()).isEqualTo(currentKeyId());
+    }
+
+    @Test
+    void the_rotate_leaves_tick_drains_the_slots_before_the_next_tick_and_reports_progress() {
+        leaves(100, 1); // W = 100 / 0.8 = 125 s: a 60 s tick takes the slots of its first 60 s
+        dcs.activate("dc1");
+        var d = dcs.federation.dc("dc1");
+        var rotateLeaves = new dev.meshfed.app.ca.lifecycle.RotateLeaves("dc1", "dc1", d.caStore(), d.privateStore(),
+                dcs.custody, CaTestDcs.ISSUER, CaTestDcs.KEYS, CaTestDcs.PARSER,
+                new dev.meshfed.pki.BcCsrBuilder(CaTestDcs.PROVIDERS),
+                new dev.meshfed.core.pki.CertificateProfiles(new java.security.SecureRandom()), dcs.clock,
+                dev.meshfed.app.ca.lifecycle.RotateLeaves.storedConfig(d.caStore()))
+                .withLeafReissue(reissue());
+        Instant start = dcs.clock.instant();
+
+        rotateLeaves.tick();
+
+        ReissueWindow window = ReissueWindow.plan(start, 100, 1);
+        long due = window.due(start, start.plus(dev.meshfed.app.ca.lifecycle.RotateLeaves.TICK_INTERVAL)).size();
+        assertThat(due).isEqualTo(48); // 60 s at 0.8 per second
+        long current = storedLeaves().stream().filter(v -> v.value().signingKeyId().equals(currentKeyId())).count();
+        assertThat(current).isEqualTo(due);
+        ManagedLeafReissue.Progress p = rotateLeaves.reissueProgress();
+        assertThat(p.reissued()).isEqualTo(due);
+        assertThat(p.total()).isEqualTo(100);
+        assertThat(p.lastSlot()).isEqualTo(window.slot(99));
+        assertThat(dcs.clock.instant()).isBefore(start.plusSeconds(60));
     }
 
     @Test
