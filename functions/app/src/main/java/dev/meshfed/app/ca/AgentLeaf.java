@@ -138,23 +138,55 @@ public final class AgentLeaf {
 
     private ManagedLeafResponse issue(Token token, String service, String accessorId,
             Optional<Versioned<ManagedLeaf>> replacing, Instant now) {
+        return issue(csr -> sign.signFor(token, csr, now), service, accessorId, replacing, now, true);
+    }
+
+    /**
+     * Re-issues {@code stored} for the CA ({@link ManagedLeafReissue}): a new key signed by the
+     * current signer, written conditionally on the version read, so a blocked leaf query returns it.
+     * Its {@code lastUsedAt} is kept: re-issue is not a use.
+     *
+     * @return whether this call replaced the leaf (false: a concurrent request replaced or dropped it first)
+     */
+    boolean reissue(Versioned<ManagedLeaf> stored, Instant now) {
+        ManagedLeaf l = stored.value();
+        try {
+            issue(csr -> sign.signForReissue(csr, now), l.service(), l.accessorId(), Optional.of(stored), now, false);
+            return true;
+        } catch (Conflict raced) {
+            return false;
+        }
+    }
+
+    /**
+     * @param forRequest true: a client's request (a lost race serves the winner's leaf, {@code lastUsedAt}
+     *     is now); false: the CA's re-issue (a lost race throws {@link Conflict}, {@code lastUsedAt} is kept)
+     */
+    private ManagedLeafResponse issue(java.util.function.Function<String, SignCsr.Issued> signer, String service,
+            String accessorId, Optional<Versioned<ManagedLeaf>> replacing, Instant now,
+            boolean forRequest) {
         KeyPair pair = parts.keys().generate(KeySpec.EC_P256);
         String uri = new SpiffeId.Service(sign.trustDomain().value(), null, null, sign.datacenter().name(), service)
                 .uri();
-        SignCsr.Issued issued = sign.signFor(token, parts.csrs().caRequest(pair, uri), now);
+        SignCsr.Issued issued = signer.apply(parts.csrs().caRequest(pair, uri));
         SignedLeaf signed = issued.leaf();
         String leafKeyId = KeyIds.keyIdHex(pair.getPublic());
         var wrapped = parts.custody().wrap(pair.getPrivate(),
                 new KeyContext(sign.datacenter().name(), leafKeyId, KeyPurpose.MANAGED_LEAF));
         Instant rotateAfter = LeafInventory.rotateAfter(signed, sign.random());
+        Instant lastUsedAt = !forRequest && replacing.isPresent() ? replacing.get().value().lastUsedAt()
+                : now;
         ManagedLeaf leaf = new ManagedLeaf(service, accessorId, signed.serialHex(), signed.certPem(), wrapped,
-                issued.signingKeyId(), signed.notAfter(), rotateAfter, null, now);
+                issued.signingKeyId(), signed.notAfter(), rotateAfter, null, lastUsedAt);
         long expected = replacing.map(Versioned::version).orElse(0L);
         long version;
         try {
             version = sign.privateStore().putManagedLeaf(leaf, expected);
         } catch (Conflict lost) {
             // A concurrent request wrote first: serve its leaf; ours is never recorded nor returned.
+            if (!forRequest) {
+                throw lost; // re-issue: the other writer's leaf stands
+            }
             return serve(reread(service, accessorId));
         }
         sign.privateStore().recordLeaf(LeafInventory.record(signed, issued.signingKeyId(), accessorId));

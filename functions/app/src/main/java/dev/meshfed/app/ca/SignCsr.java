@@ -97,6 +97,19 @@ public final class SignCsr implements HttpFunction {
         return new SignCsr(this, Objects.requireNonNull(parts, "parts"));
     }
 
+    /**
+     * The re-issue of this DC's managed leaves after a signer change, for {@code rotate-leaves}'s tick;
+     * {@code sleeper} paces the run to each leaf's slot.
+     *
+     * @throws IllegalStateException when this function serves no managed leaves
+     */
+    public ManagedLeafReissue managedLeafReissue(IndexPoller.Sleeper sleeper) {
+        if (agentLeaf == null) {
+            throw new IllegalStateException("sign-csr without managed leaves has nothing to re-issue");
+        }
+        return new ManagedLeafReissue(this, agentLeaf, sleeper);
+    }
+
     @Override
     public HttpResponse handle(HttpRequest request, RouteMatch.Found match) {
         return switch (match.route().template()) {
@@ -135,6 +148,19 @@ public final class SignCsr implements HttpFunction {
     Issued signFor(Token token, String csrPem, Instant now) {
         CaConfig config = config();
         try (Gates gates = new Gates(token, config)) {
+            SignedLeaf leaf = core.sign(csrPem, policy(config), gates, gates::signer, now, config.leafCertTtl());
+            return new Issued(leaf, gates.loaded.keyId(), gates.loaded.itemVersion());
+        }
+    }
+
+    /**
+     * One leaf re-issued by the CA itself ({@link ManagedLeafReissue}): the same checks, rate limit
+     * and signer as {@link #signFor}, without a token. The managed leaf it replaces was authorized
+     * (service:write) when its owner first asked for it; re-issue only re-keys that same identity.
+     */
+    Issued signForReissue(String csrPem, Instant now) {
+        CaConfig config = config();
+        try (Gates gates = new Gates(null, config)) {
             SignedLeaf leaf = core.sign(csrPem, policy(config), gates, gates::signer, now, config.leafCertTtl());
             return new Issued(leaf, gates.loaded.keyId(), gates.loaded.itemVersion());
         }
@@ -205,7 +231,10 @@ public final class SignCsr implements HttpFunction {
                 config.allowedIpRanges().stream().map(CidrRange::parse).toList());
     }
 
-    /** Checks 6, 8 and 9 for one request; closing gives a concurrency slot back. */
+    /**
+     * Checks 6, 8 and 9 for one request; closing gives a concurrency slot back. A null token is the
+     * CA's own re-issue ({@link #signForReissue}), which skips authorization only.
+     */
     private final class Gates implements LeafSigningGates, AutoCloseable {
         private final Token token;
         private final CaConfig config;
@@ -219,6 +248,9 @@ public final class SignCsr implements HttpFunction {
 
         @Override
         public void authorize(SpiffeId identity) {
+            if (token == null) {
+                return; // the CA re-issuing a managed leaf it already holds for this identity
+            }
             if (identity instanceof SpiffeId.Service s) {
                 authorizer.serviceWrite(token, s.service());
             } else {

@@ -142,7 +142,8 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
                         new IndexPoller(clock, IndexPoller.Sleeper.THREAD, random), maxBlockingWait));
         RotateLeaves rotateLeaves = new RotateLeaves(ca.localDc(), ca.primaryDc(), ca, privateStore, custody, issuer,
                 new JcaKeyPairFactory(providers, random), parser, new BcCsrBuilder(providers), profiles, clock,
-                RotateLeaves.storedConfig(ca));
+                RotateLeaves.storedConfig(ca))
+                .withLeafReissue(signCsr.managedLeafReissue(IndexPoller.Sleeper.THREAD));
         CaAdmin caAdmin = new CaAdmin(ca, privateStore, custody, authorizer, rotateLeaves::status, clock)
                 .withAcls(new AclApi(acls, authorizer, privateStore::changeIndex, ca.localDc(), ca.primaryDc()))
                 .withIntentionReplication(replicateIntentions::status);

@@ -1,5 +1,6 @@
 package dev.meshfed.app.ca.lifecycle;
 
+import dev.meshfed.app.ca.ManagedLeafReissue;
 import dev.meshfed.core.bundle.TrustBundle;
 import dev.meshfed.core.ca.CsrResult;
 import dev.meshfed.core.ca.SignerRecord;
@@ -52,6 +53,7 @@ public final class RotateLeaves {
     private final RootPruner pruner;
     private final SecondaryJoin secondary;
     private volatile Instant lastScan;
+    private volatile ManagedLeafReissue leafReissue; // null: this DC's managed leaves are not re-issued by the tick
 
     /**
      * @param config the DC's CA configuration (callers pass one that falls back to
@@ -99,6 +101,25 @@ public final class RotateLeaves {
         } else {
             secondary.reconcile();
         }
+        ManagedLeafReissue reissue = leafReissue;
+        if (reissue != null) {
+            reissue.run(TICK_INTERVAL); // last: it paces itself through the slots before the next tick
+        }
+    }
+
+    /**
+     * Lets the tick re-issue this DC's managed leaves after a signer change (certificates.md,
+     * Rotation step 4); wiring calls it once, after building sign-csr.
+     */
+    public RotateLeaves withLeafReissue(ManagedLeafReissue reissue) {
+        this.leafReissue = reissue;
+        return this;
+    }
+
+    /** Managed leaves re-issued / total after the last signer change and the last slot, as of the last tick. */
+    public ManagedLeafReissue.Progress reissueProgress() {
+        ManagedLeafReissue reissue = leafReissue;
+        return reissue == null ? ManagedLeafReissue.Progress.NONE : reissue.progress();
     }
 
     /**
