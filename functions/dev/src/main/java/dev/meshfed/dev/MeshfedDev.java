@@ -139,7 +139,11 @@ public final class MeshfedDev {
         }
     }
 
-    /** One compact line: per DC its signer, leaves issued, changes waiting to replicate; partitions; clock offset. */
+    /**
+     * One compact line: per DC its signer, leaves issued, managed-leaf re-issue while one is under
+     * way ({@code reissued 48/100}), partitions; an open root rotation ({@code rotation
+     * IN_PROGRESS}); changes waiting to replicate; clock offset.
+     */
     static String status(DevFederation dev) {
         StringBuilder s = new StringBuilder("status");
         EmbeddedFederation fed = dev.federation();
@@ -150,16 +154,29 @@ public final class MeshfedDev {
             long leaves = fed.dc(dc).table(Table.PRIVATE).snapshot().stream()
                     .filter(i -> i.key().kind().startsWith(PrivateStore.LEAF + ".")).count();
             s.append(" | ").append(dc).append(" signer ").append(signer).append(" leaves ").append(leaves);
+            s.append(reissuePart(f.rotateLeaves().reissueProgress())); // as of the last tick: no store read
             if (fed.isPartitioned(dc)) {
                 s.append(" PARTITIONED");
             }
         }
+        // the primary's request, only while it is open
+        s.append(rotationPart(dev.dc(dev.options().primary()).ca().rotation(false).map(v -> v.value()).orElse(null)));
         int pending = fed.replicator(Table.CA).pending() + fed.replicator(Table.INTENTIONS).pending();
         s.append(" | replication pending ").append(pending);
         if (!dev.clock().offset().isZero()) {
             s.append(" | clock +").append(GoDuration.format(dev.clock().offset()));
         }
         return s.toString();
+    }
+
+    /** {@code " reissued 48/100"} while a DC's managed leaves are being re-issued, else empty. */
+    static String reissuePart(dev.meshfed.app.ca.ManagedLeafReissue.Progress p) {
+        return p.done() ? "" : " reissued " + p.reissued() + "/" + p.total();
+    }
+
+    /** {@code " | rotation IN_PROGRESS"} while the primary's rotation request is open, else empty. */
+    static String rotationPart(dev.meshfed.core.ca.RotationRequest request) {
+        return request == null || !request.open() ? "" : " | rotation " + request.state();
     }
 
     /** Routes every log record to one file (the data directory's, or a temporary one), none to the terminal. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.meshfed.app.ca.ManagedLeafReissue;
+import dev.meshfed.core.ca.RotationRequest;
 import dev.meshfed.core.metrics.Metrics;
 import dev.meshfed.core.store.Attr;
 import dev.meshfed.core.store.IntentionStore;
@@ -75,6 +77,31 @@ class DevFederationTest {
         }
         assertThat(MeshfedDev.status(dev)).contains("dc1 signer").contains("dc3 signer").doesNotContain("none")
                 .contains("replication pending ");
+    }
+
+    @Test
+    void theStatusLineShowsARotationAndReissueOnlyWhileTheyAreUnderWay() throws Exception {
+        start();
+        assertThat(MeshfedDev.status(dev)).doesNotContain("rotation").doesNotContain("reissued");
+        String before = dev.bundle().orElseThrow().activeRootId();
+        assertThat(post("dc1", "/v1/connect/ca/rotate", dev.managementToken().orElse(null)).statusCode()).isEqualTo(200);
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (dev.dc("dc1").ca().rotation(true).map(v -> v.value().open()).orElse(true)
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        assertThat(dev.bundle().orElseThrow().activeRootId()).isNotEqualTo(before);
+        assertThat(MeshfedDev.status(dev)).as("done: no longer shown").doesNotContain("rotation");
+
+        // the parts as they read while a rotation is under way
+        var open = RotationRequest.pending("r-1",
+                RotationRequest.Trigger.FORCED, Instant.EPOCH, "root", "ec", 256, null, false)
+                .inProgress();
+        var progress = new ManagedLeafReissue.Progress("k", 48, 100, Instant.EPOCH);
+        assertThat(MeshfedDev.rotationPart(open)).isEqualTo(" | rotation IN_PROGRESS");
+        assertThat(MeshfedDev.reissuePart(progress)).isEqualTo(" reissued 48/100");
+        assertThat(MeshfedDev.rotationPart(open.done(Instant.EPOCH))).isEmpty();
+        assertThat(MeshfedDev.reissuePart(ManagedLeafReissue.Progress.NONE)).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.meshfed.app.acl.AclApi;
 import dev.meshfed.app.auth.Authorizer;
 import dev.meshfed.app.ca.lifecycle.EnrolmentKeys;
 import dev.meshfed.app.ca.lifecycle.RotationRequests;
+import dev.meshfed.app.ca.lifecycle.RotationStatus;
 import dev.meshfed.app.ca.lifecycle.SignerStatus;
 import dev.meshfed.app.intentions.ReplicateIntentions;
 import dev.meshfed.app.http.ConsulHeaders;
@@ -41,6 +42,7 @@ import dev.meshfed.core.error.NotReady;
 import dev.meshfed.core.identity.Datacenter;
 import dev.meshfed.core.identity.DatacenterRole;
 import dev.meshfed.core.identity.KeyIds;
+import dev.meshfed.core.rotation.PruneDecision;
 import dev.meshfed.core.store.CaStore;
 import dev.meshfed.core.store.PrivateStore;
 import dev.meshfed.core.store.Versioned;
@@ -80,8 +82,9 @@ import java.util.function.Supplier;
  *       a retry).</li>
  *   <li>{@code GET /v1/operator/federation/enrolment} (operator:read): a secondary's enrolment
  *       public key, in the membership entry's shape; 404 in the primary.</li>
- *   <li>{@code GET /v1/operator/replication} (operator:read): the signer, the bundle copy and
- *       {@code replicate-intentions}' status ({@link #withIntentionReplication}).</li>
+ *   <li>{@code GET /v1/operator/replication} (operator:read): the signer, the bundle copy,
+ *       {@code replicate-intentions}' status ({@link #withIntentionReplication}) and where root
+ *       rotation stands ({@link #withRotation}).</li>
  * </ul>
  * Every write is conditional on the version read, so a concurrent writer loses with 409. A supplied
  * private key goes to key custody only: never into a CA-table item, a log line or a response.
@@ -118,20 +121,22 @@ public final class CaAdmin implements HttpFunction {
     private final boolean primary;
     private final AclApi aclApi; // null: the ACL routes answer 501
     private final Supplier<ReplicateIntentions.Status> intentionReplication; // null: Intentions is {}
+    private final Supplier<RotationStatus> rotation; // null: Rotation is {}
 
     /**
      * @param signerStatus this DC's signer status, in production {@code rotateLeaves::status}
      */
     public CaAdmin(CaStore caStore, PrivateStore privateStore, KeyCustody custody, Authorizer authorizer,
             Supplier<SignerStatus> signerStatus, Clock clock) {
-        this(caStore, privateStore, custody, authorizer, signerStatus, clock, null, null);
+        this(caStore, privateStore, custody, authorizer, signerStatus, clock, null, null, null);
     }
 
     private CaAdmin(CaStore caStore, PrivateStore privateStore, KeyCustody custody, Authorizer authorizer,
             Supplier<SignerStatus> signerStatus, Clock clock, AclApi aclApi,
-            Supplier<ReplicateIntentions.Status> intentionReplication) {
+            Supplier<ReplicateIntentions.Status> intentionReplication, Supplier<RotationStatus> rotation) {
         this.aclApi = aclApi;
         this.intentionReplication = intentionReplication;
+        this.rotation = rotation;
         this.caStore = Objects.requireNonNull(caStore, "caStore");
         this.privateStore = Objects.requireNonNull(privateStore, "privateStore");
         this.custody = Objects.requireNonNull(custody, "custody");
@@ -144,7 +149,7 @@ public final class CaAdmin implements HttpFunction {
     /** This function serving the ACL routes ({@code /v1/acl/*}) through {@code acls} too. */
     public CaAdmin withAcls(AclApi acls) {
         return new CaAdmin(caStore, privateStore, custody, authorizer, signerStatus, clock,
-                Objects.requireNonNull(acls, "acls"), intentionReplication);
+                Objects.requireNonNull(acls, "acls"), intentionReplication, rotation);
     }
 
     /**
@@ -153,7 +158,16 @@ public final class CaAdmin implements HttpFunction {
      */
     public CaAdmin withIntentionReplication(Supplier<ReplicateIntentions.Status> status) {
         return new CaAdmin(caStore, privateStore, custody, authorizer, signerStatus, clock, aclApi,
-                Objects.requireNonNull(status, "status"));
+                Objects.requireNonNull(status, "status"), rotation);
+    }
+
+    /**
+     * This function showing where root rotation stands as the {@code Rotation} part of
+     * {@code GET /v1/operator/replication}; in production {@code rotateLeaves::rotationStatus}.
+     */
+    public CaAdmin withRotation(Supplier<RotationStatus> status) {
+        return new CaAdmin(caStore, privateStore, custody, authorizer, signerStatus, clock, aclApi,
+                intentionReplication, Objects.requireNonNull(status, "status"));
     }
 
     @Override
@@ -434,7 +448,7 @@ public final class CaAdmin implements HttpFunction {
         });
         bundle.put("QuarantinedRecords", privateStore.quarantined().stream()
                 .filter(q -> "CA".equalsIgnoreCase(q.value().table())).count());
-        return ConsulHeaders.jsonRead(Json.write(new Replication(signer, bundle, intentions())),
+        return ConsulHeaders.jsonRead(Json.write(new Replication(signer, bundle, intentions(), rotation())),
                 privateStore.changeIndex(), Duration.ZERO);
     }
 
@@ -457,15 +471,85 @@ public final class CaAdmin implements HttpFunction {
         return m;
     }
 
+    /**
+     * The {@code Rotation} part (docs/rotation.md "Visibility"): {@code Request} (null before the
+     * first), {@code Reissue}, and {@code Pruning} (null in a secondary). PascalCase, absent values null.
+     */
+    private Map<String, Object> rotation() {
+        if (rotation == null) {
+            return Map.of();
+        }
+        RotationStatus s = rotation.get();
+        Map<String, Object> m = new LinkedHashMap<>();
+        RotationRequest r = s.request();
+        Map<String, Object> request = null;
+        if (r != null) {
+            request = new LinkedHashMap<>();
+            request.put("ID", r.id());
+            request.put("Trigger", r.trigger().name());
+            request.put("State", r.state().name());
+            request.put("RequestedAt", r.requestedAt().toString());
+            request.put("DoneAt", r.doneAt() == null ? null : r.doneAt().toString());
+            request.put("FromRootID", r.fromRootId());
+            request.put("ToRootID", s.toRootId());
+            request.put("ForceWithoutCrossSigning", r.forceWithoutCrossSigning());
+        }
+        m.put("Request", request);
+        ManagedLeafReissue.Progress p = s.reissue();
+        Map<String, Object> reissue = new LinkedHashMap<>();
+        reissue.put("SigningKeyID", p.signingKeyId());
+        reissue.put("Reissued", p.reissued());
+        reissue.put("Total", p.total());
+        reissue.put("LastSlotDeadline", p.lastSlot() == null ? null : p.lastSlot().toString());
+        m.put("Reissue", reissue);
+        List<Map<String, Object>> pruning = null;
+        if (s.pruning() != null) {
+            pruning = new ArrayList<>();
+            for (Map.Entry<String, PruneDecision> e : s.pruning().entrySet()) {
+                pruning.add(pruneJson(e.getKey(), e.getValue()));
+            }
+        }
+        m.put("Pruning", pruning);
+        return m;
+    }
+
+    /**
+     * One inactive root's prune decision: {@code Prunable} (it leaves the bundle on the next tick),
+     * {@code PrunableAt} (since when, or the earliest instant it can), {@code BlockedBy} (the DCs
+     * still signing under it, or the DC whose leaves drain last), {@code BlockedUntil} (when that
+     * DC's leaves drain; null while a DC still signs, since its stop time is not known), {@code Reason}.
+     */
+    private static Map<String, Object> pruneJson(String rootId, PruneDecision decision) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("RootID", rootId);
+        m.put("Prunable", decision.prunable());
+        if (decision instanceof PruneDecision.Prune p) {
+            m.put("PrunableAt", p.since().toString());
+            m.put("BlockedBy", List.of());
+            m.put("BlockedUntil", null);
+        } else if (decision instanceof PruneDecision.StillSigning still) {
+            m.put("PrunableAt", still.prunableAtLatest().toString());
+            m.put("BlockedBy", still.datacenters());
+            m.put("BlockedUntil", null);
+        } else if (decision instanceof PruneDecision.Draining draining) {
+            m.put("PrunableAt", draining.prunableAt().toString());
+            m.put("BlockedBy", List.of(draining.slowestDatacenter()));
+            m.put("BlockedUntil", draining.drainedAt().toString());
+        }
+        m.put("Reason", decision.reason());
+        return m;
+    }
+
     /** One membership entry, also the enrolment response. */
     @JsonPropertyOrder({"Name", "EnrolmentKey"})
     public record MemberJson(@JsonProperty("Name") String name, @JsonProperty("EnrolmentKey") String enrolmentKey) {
     }
 
     /** {@code GET /v1/operator/replication}. */
-    @JsonPropertyOrder({"Signer", "Bundle", "Intentions"})
+    @JsonPropertyOrder({"Signer", "Bundle", "Intentions", "Rotation"})
     public record Replication(@JsonProperty("Signer") Signer signer, @JsonProperty("Bundle") Map<String, Object> bundle,
-            @JsonProperty("Intentions") Map<String, Object> intentions) {
+            @JsonProperty("Intentions") Map<String, Object> intentions,
+            @JsonProperty("Rotation") Map<String, Object> rotation) {
     }
 
     /** The signer part; absent values are {@code null}, as Consul writes unset fields. */

@@ -1,6 +1,7 @@
 package dev.meshfed.app.ca;
 
 import dev.meshfed.core.error.Conflict;
+import dev.meshfed.core.error.NotFound;
 import dev.meshfed.core.error.NotReady;
 import dev.meshfed.core.error.RateLimited;
 import dev.meshfed.core.leaf.ManagedLeaf;
@@ -22,6 +23,11 @@ import java.util.Optional;
  *
  * <p>Each run, in order:
  * <ol>
+ *   <li><b>Drop.</b> Every managed leaf nobody asked for during {@link ManagedLeafPolicy#UNUSED_LIFETIME}
+ *       (72 h, {@link ManagedLeafPolicy.Reason#UNUSED}) is deleted, conditionally on the version read
+ *       (a request that touched it meanwhile wins and keeps it). Consul's agent forgets such a leaf
+ *       after the same 72 h; a request after that gets a new one. This runs even in a DC without a
+ *       valid signer, and before the slots, so no budget is planned for a leaf nobody uses.</li>
  *   <li><b>Slots.</b> Every managed leaf that an older signer issued and that has no slot yet
  *       ({@link ManagedLeafPolicy.Reason#SIGNER_CHANGED}: live, used within 72 h, before its
  *       {@code RotateAfter}) gets one: {@link ReissueWindow#plan} over those {@code N} leaves (sorted
@@ -89,6 +95,7 @@ public final class ManagedLeafReissue {
      */
     public int run(Duration interval) {
         Objects.requireNonNull(interval, "interval");
+        dropUnused(sign.clock().instant());
         String keyId;
         try {
             keyId = sign.activeSigner().require().keyId();
@@ -128,6 +135,46 @@ public final class ManagedLeafReissue {
         }
         updateProgress(keyId, 0, null);
         return reissued;
+    }
+
+    /**
+     * Deletes the managed leaves unused for 72 h at {@code now}, each conditionally on the version
+     * read; a leaf a request touched or replaced meanwhile stays.
+     *
+     * @return the leaves deleted
+     */
+    public int dropUnused(Instant now) {
+        int dropped = 0;
+        for (Versioned<ManagedLeaf> v : sign.privateStore().managedLeaves()) {
+            ManagedLeaf l = v.value();
+            if (now.isBefore(ManagedLeafPolicy.unusedSince(l))) {
+                continue;
+            }
+            try {
+                sign.privateStore().deleteManagedLeaf(l.service(), l.accessorId(), v.version());
+                dropped++;
+            } catch (Conflict | NotFound touchedOrGone) {
+                // a request used, replaced or dropped it first
+            }
+        }
+        return dropped;
+    }
+
+    /**
+     * The progress recomputed from the store now: what {@link #progress} says in the container that
+     * runs the ticks, and in any other container (in AWS, {@code ca-admin}'s) the leaves still
+     * pending as the total, with 0 re-issued. Reads every managed leaf of the DC: for the operator
+     * API, not for a hot path. {@link Progress#NONE} while the DC has no valid signer.
+     */
+    public Progress observe() {
+        String keyId;
+        try {
+            keyId = sign.activeSigner().require().keyId();
+        } catch (NotReady notYet) {
+            return progress;
+        }
+        updateProgress(keyId, 0, null);
+        return progress;
     }
 
     private void assignSlots(List<Versioned<ManagedLeaf>> all, String keyId, Instant now) {

@@ -143,10 +143,12 @@ public record DcFunctions(CaStore ca, IntentionStore intentions, PrivateStore pr
         RotateLeaves rotateLeaves = new RotateLeaves(ca.localDc(), ca.primaryDc(), ca, privateStore, custody, issuer,
                 new JcaKeyPairFactory(providers, random), parser, new BcCsrBuilder(providers), profiles, clock,
                 RotateLeaves.storedConfig(ca))
-                .withLeafReissue(signCsr.managedLeafReissue(IndexPoller.Sleeper.THREAD));
+                .withLeafReissue(signCsr.managedLeafReissue(IndexPoller.Sleeper.THREAD))
+                .withMetrics(metrics);
         CaAdmin caAdmin = new CaAdmin(ca, privateStore, custody, authorizer, rotateLeaves::status, clock)
                 .withAcls(new AclApi(acls, authorizer, privateStore::changeIndex, ca.localDc(), ca.primaryDc()))
-                .withIntentionReplication(replicateIntentions::status);
+                .withIntentionReplication(replicateIntentions::status)
+                .withRotation(rotateLeaves::rotationStatus);
         HttpFunction caAdminEntry = primaryWrites(caAdmin, ca, privateStore, custody, primaryApi, clock);
         // Versions of intention items come from the primary's change index (it only grows); in a
         // secondary the service is never called (writes are forwarded; the owner guard refuses them).

@@ -9,6 +9,7 @@ import dev.meshfed.app.http.HttpResponse;
 import dev.meshfed.core.config.CaConfig;
 import dev.meshfed.core.identity.KeyIds;
 import dev.meshfed.core.leaf.ManagedLeaf;
+import dev.meshfed.core.leaf.ManagedLeafPolicy;
 import dev.meshfed.core.pki.Certificates;
 import dev.meshfed.core.rotation.ReissueWindow;
 import dev.meshfed.core.store.Versioned;
@@ -251,5 +252,44 @@ class ManagedLeafReissueTest {
         assertThat(after).isEqualTo(before); // same leaves, same versions: not even a slot written
         assertThat(pauses).isEmpty();
         assertThat(reissue.progress()).isEqualTo(ManagedLeafReissue.Progress.NONE);
+    }
+
+    @Test
+    void a_tick_deletes_a_managed_leaf_unused_for_72_hours_and_keeps_one_used_since() {
+        leaves(2, 0);
+        var handler = dcs.handler("dc1");
+        dcs.clock.advance(Duration.ofHours(71));
+        assertThat(get(handler, LEAF + "s00", "").status()).isEqualTo(200); // s00 used; s01 not since it was made
+        dcs.clock.advance(Duration.ofHours(1).plusSeconds(1)); // s01: unused for 72 h and a second
+
+        reissue().run(Duration.ofMinutes(1));
+
+        assertThat(dcs.federation.dc("dc1").privateStore().managedLeaf("s01", ANON)).isEmpty();
+        assertThat(dcs.federation.dc("dc1").privateStore().managedLeaf("s00", ANON)).isPresent();
+        // a request after that gets a new leaf
+        assertThat(get(handler, LEAF + "s01", "").status()).isEqualTo(200);
+        assertThat(dcs.federation.dc("dc1").privateStore().managedLeaf("s01", ANON)).isPresent();
+    }
+
+    @Test
+    void a_managed_leaf_touched_just_before_the_72_hours_stays() {
+        leaves(1, 0);
+        ManagedLeaf leaf = stored("s00").value();
+        dcs.clock.set(ManagedLeafPolicy.unusedSince(leaf).minusNanos(1));
+        assertThat(reissue().dropUnused(dcs.clock.instant())).isZero();
+        assertThat(reissue().dropUnused(ManagedLeafPolicy.unusedSince(leaf))).isEqualTo(1);
+        assertThat(storedLeaves()).isEmpty();
+    }
+
+    @Test
+    void an_inventory_record_is_absent_to_readers_once_its_ttl_passed_before_dynamodb_deletes_it() {
+        leaves(1, 0);
+        var store = dcs.federation.dc("dc1").privateStore();
+        ManagedLeaf leaf = stored("s00").value();
+        assertThat(store.leaf(leaf.serial())).isPresent();
+        dcs.clock.set(leaf.notAfter().plus(dev.meshfed.core.store.PrivateStore.INVENTORY_GRACE));
+        assertThat(store.leaf(leaf.serial())).as("expires at notAfter + grace, inclusive").isEmpty();
+        dcs.clock.set(leaf.notAfter().plus(dev.meshfed.core.store.PrivateStore.INVENTORY_GRACE).minusNanos(1));
+        assertThat(store.leaf(leaf.serial())).isPresent();
     }
 }

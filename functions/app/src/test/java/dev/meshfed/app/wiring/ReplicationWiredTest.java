@@ -43,6 +43,20 @@ class ReplicationWiredTest {
     }
 
     @Test
+    void the_replication_status_shows_where_rotation_stands_in_each_dc() throws Exception {
+        for (String dc : new String[] {"dc1", "dc2"}) {
+            HttpResponse r = f.call(dc, "GET", "/v1/operator/replication", null, null);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            JsonNode rotation = new ObjectMapper().readTree(r.body()).get("Rotation");
+            assertThat(rotation.fieldNames()).toIterable().containsExactly("Request", "Reissue", "Pruning");
+            assertThat(rotation.get("Request").isNull()).isTrue();
+            assertThat(rotation.get("Reissue").fieldNames()).toIterable().containsExactly("SigningKeyID", "Reissued",
+                    "Total", "LastSlotDeadline");
+            assertThat(rotation.get("Pruning").isNull()).as(dc).isEqualTo(dc.equals("dc2"));
+        }
+    }
+
+    @Test
     void the_replication_status_and_the_last_contact_header_show_the_intentions_replication() throws Exception {
         start("dc2");
         HttpResponse before = f.call("dc2", "GET", "/v1/operator/replication", null, null);

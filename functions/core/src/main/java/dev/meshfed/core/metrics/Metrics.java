@@ -40,11 +40,23 @@ public interface Metrics {
     String INTENTIONS_REPLICATION_LAG_MS = "meshfed.intentions.replication_lag_ms";
     /** View entries one reconcile run changed, zero included (count, dims dc, table=INTENTIONS). */
     String INTENTIONS_RECONCILE_REPAIRS = "meshfed.intentions.reconcile_repairs";
+    /**
+     * Whole seconds until the active root's NotAfter, negative once expired (seconds, dims dc,
+     * table=CA): certificates.md "Expiry guards". Every DC reports its bundle copy's active root on
+     * each {@code rotate-leaves} tick.
+     */
+    String ROOT_SECONDS_TO_EXPIRY = "meshfed.ca.root_seconds_to_expiry";
+    /**
+     * Whole seconds until the NotAfter of this DC's signer (its intermediate), negative once expired
+     * (seconds, dims dc, table=CA), on each {@code rotate-leaves} tick while the DC holds one.
+     */
+    String SIGNER_SECONDS_TO_EXPIRY = "meshfed.ca.signer_seconds_to_expiry";
 
     // ---- units (CloudWatch's unit names) --------------------------------------------------------
 
     String COUNT = "Count";
     String MILLISECONDS = "Milliseconds";
+    String SECONDS = "Seconds";
 
     // ---- dimensions -----------------------------------------------------------------------------
 

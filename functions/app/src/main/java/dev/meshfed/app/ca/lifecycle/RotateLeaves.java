@@ -16,13 +16,24 @@ import dev.meshfed.core.pki.KeyPairFactory;
 import dev.meshfed.core.store.CaStore;
 import dev.meshfed.core.store.ItemKey;
 import dev.meshfed.core.store.PrivateStore;
+import dev.meshfed.core.store.Table;
 import dev.meshfed.core.store.Versioned;
+import dev.meshfed.core.metrics.Metrics;
+import dev.meshfed.core.rotation.ExpiryWarning;
+import dev.meshfed.core.rotation.PruneDecision;
+import dev.meshfed.core.rotation.Validity;
+import dev.meshfed.core.bundle.TrustedRoot;
+import dev.meshfed.core.ca.RotationRequest;
 import dev.meshfed.stream.events.DecodedChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The {@code rotate-leaves} function of one DC (architecture.md flows 1 to 3, certificates.md
@@ -46,6 +57,8 @@ public final class RotateLeaves {
     /** The tick's interval. */
     public static final Duration TICK_INTERVAL = Duration.ofMinutes(1);
 
+    private static final Logger LOG = Logger.getLogger(RotateLeaves.class.getName());
+
     private final Deps d;
     private final boolean primary;
     private final PrimaryCa primaryCa;
@@ -54,6 +67,7 @@ public final class RotateLeaves {
     private final SecondaryJoin secondary;
     private volatile Instant lastScan;
     private volatile ManagedLeafReissue leafReissue; // null: this DC's managed leaves are not re-issued by the tick
+    private volatile Metrics metrics = Metrics.NONE;
 
     /**
      * @param config the DC's CA configuration (callers pass one that falls back to
@@ -83,8 +97,19 @@ public final class RotateLeaves {
         return primary;
     }
 
-    /** The per-minute run: every step, each one a no-op when nothing is due. */
+    /**
+     * The per-minute run: every step, each one a no-op when nothing is due; then, whether the steps
+     * succeeded or not, the expiry gauges ({@link #reportExpiry}).
+     */
     public void tick() {
+        try {
+            steps();
+        } finally {
+            reportExpiry();
+        }
+    }
+
+    private void steps() {
         if (primary) {
             primaryCa.bootstrapIfNeeded();
             // rotation first: an intermediate made now under a root about to be replaced is waste
@@ -105,6 +130,74 @@ public final class RotateLeaves {
         if (reissue != null) {
             reissue.run(TICK_INTERVAL); // last: it paces itself through the slots before the next tick
         }
+    }
+
+    /**
+     * Lets the tick report the expiry gauges ({@link Metrics#ROOT_SECONDS_TO_EXPIRY},
+     * {@link Metrics#SIGNER_SECONDS_TO_EXPIRY}) to {@code metrics}; without it they go to
+     * {@link Metrics#NONE}. Wiring calls it once.
+     */
+    public RotateLeaves withMetrics(Metrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
+        return this;
+    }
+
+    /**
+     * Seconds to expiry of the active root of this DC's bundle copy and of this DC's signer (its
+     * intermediate), as gauges with dimensions dc and table=CA (certificates.md "Expiry guards").
+     * A value that is absent (no bundle yet, no signer yet) is not reported. Never throws: a failed
+     * read is logged and the tick goes on (the metrics contract).
+     */
+    void reportExpiry() {
+        try {
+            Instant now = d.clock().instant();
+            Map<String, String> dims = Metrics.dimensions(d.name(), Table.CA);
+            d.ca().bundle(true).map(b -> b.value().active()).ifPresent(root -> expiry(Metrics.ROOT_SECONDS_TO_EXPIRY,
+                    "active root", root.id(), new Validity(root.notBefore(), root.notAfter()), now, dims));
+            d.ca().signer(d.name(), true).map(Versioned::value).map(SignerRecord::chain)
+                    .ifPresent(chain -> expiry(Metrics.SIGNER_SECONDS_TO_EXPIRY, "signer", chain.signingKeyId(),
+                            new Validity(chain.signer().getNotBefore().toInstant(),
+                                    chain.signer().getNotAfter().toInstant()), now, dims));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "expiry metrics not reported dc=" + d.name() + " error=\"" + e + "\"");
+        }
+    }
+
+    /** One gauge, and the warning of certificates.md "Expiry guards" when {@link ExpiryWarning#shouldWarn}. */
+    private void expiry(String metric, String what, String id, Validity validity, Instant now,
+            Map<String, String> dims) {
+        long seconds = ExpiryWarning.secondsUntilExpiry(validity.notAfter(), now);
+        metrics.gauge(metric, seconds, Metrics.SECONDS, dims);
+        if (ExpiryWarning.shouldWarn(validity, now)) {
+            LOG.warning(() -> what + " expires soon dc=" + d.name() + " id=" + id + " notAfter=" + validity.notAfter()
+                    + " secondsToExpiry=" + seconds);
+        }
+    }
+
+    /**
+     * Where rotation stands from this DC (the {@code Rotation} part of {@code GET
+     * /v1/operator/replication}): the primary's rotation request, the re-issue progress recomputed
+     * from the store ({@link ManagedLeafReissue#observe}, so a container that does not run the
+     * ticks answers too), and in the primary the prune decision of each inactive root.
+     */
+    public RotationStatus rotationStatus() {
+        RotationRequest request = d.ca().rotation(true).map(Versioned::value).orElse(null);
+        Optional<TrustBundle> bundle = d.ca().bundle(true).map(Versioned::value);
+        String toRootId = request == null ? null : bundle.map(TrustBundle::activeRootId)
+                .filter(active -> !active.equals(request.fromRootId())).orElse(null);
+        ManagedLeafReissue reissue = leafReissue;
+        ManagedLeafReissue.Progress progress = reissue == null ? ManagedLeafReissue.Progress.NONE : reissue.observe();
+        Map<String, PruneDecision> pruning = null;
+        if (primary) {
+            pruning = new LinkedHashMap<>();
+            Instant now = d.clock().instant();
+            for (TrustedRoot root : bundle.map(TrustBundle::roots).orElse(java.util.List.of())) {
+                if (!root.active()) {
+                    pruning.put(root.id(), pruner.decide(root, now));
+                }
+            }
+        }
+        return new RotationStatus(request, toRootId, progress, pruning);
     }
 
     /**
