@@ -58,6 +58,14 @@ final class ApiClient {
         return parse(dc, "POST " + path, call(dc, "POST " + path, b));
     }
 
+    /** {@code POST} a JSON object, answer the body as text (an empty 200, as the rotate route answers). */
+    String postText(Demo.Endpoint dc, String path, JsonNode body) throws Walk.StepFailed, IOException, InterruptedException {
+        HttpRequest.Builder b = request(dc, path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body), StandardCharsets.UTF_8));
+        return call(dc, "POST " + path, b);
+    }
+
     /** {@code PUT} a JSON object, answer the body as text (Consul's {@code true}). */
     String putText(Demo.Endpoint dc, String path, JsonNode body) throws Walk.StepFailed, IOException, InterruptedException {
         HttpRequest.Builder b = request(dc, path)

@@ -228,6 +228,17 @@ final class Certs {
         return v.verify(sig);
     }
 
+    /**
+     * True when {@code c} is {@code newRoot} cross-signed by {@code oldRoot}: the new root's subject
+     * and key, the old root's name as issuer, and a signature the old root's key verifies.
+     */
+    static boolean crossSigned(X509Certificate c, X509Certificate oldRoot, X509Certificate newRoot) {
+        return !c.equals(newRoot)
+                && c.getSubjectX500Principal().equals(newRoot.getSubjectX500Principal())
+                && c.getPublicKey().equals(newRoot.getPublicKey())
+                && issued(oldRoot, c);
+    }
+
     private static boolean issued(X509Certificate issuer, X509Certificate subject) {
         return issuer.getSubjectX500Principal().equals(subject.getIssuerX500Principal())
                 && signedBy(subject, issuer.getPublicKey());

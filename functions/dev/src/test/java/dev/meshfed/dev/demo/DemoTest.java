@@ -40,11 +40,13 @@ class DemoTest {
             dc.requiredToken = Optional.of(TOKEN);
             dcs.add(dc);
         }
+        dcs.forEach(dc -> dc.federation = List.copyOf(dcs));
         return dcs;
     }
 
     private boolean walk() {
-        return Demo.run(dcs.stream().map(FakeDc::endpoint).toList(), Optional.of(TOKEN), out, java.time.Duration.ofMillis(300));
+        return Demo.run(dcs.stream().map(FakeDc::endpoint).toList(), Optional.of(TOKEN), out,
+                java.time.Duration.ofMillis(300), java.time.Duration.ofSeconds(1));
     }
 
     private String output() {
@@ -59,14 +61,15 @@ class DemoTest {
     @Test
     void walkHoldsOnAConsistentTwoDcFederation() throws Exception {
         federation("dc1", "dc2");
+        dcs.get(1).signsBeforeRekey = 3; // the secondary re-keys a moment after it shows the new root
 
         assertThat(walk()).isTrue();
 
         String o = output();
-        assertThat(o).contains("demo [1/6] one trust domain", "demo [2/6] leaf from a secondary (dc2)",
-                "demo [3/6] PKIX against the primary's roots (dc1)", "demo [4/6] mTLS across DCs",
-                "demo [5/6] managed leaf (dc2 web)", "demo [6/6] intention written in dc1, decided in dc2",
-                "demo: 6 of 6 steps held");
+        assertThat(o).contains("demo [1/7] one trust domain", "demo [2/7] leaf from a secondary (dc2)",
+                "demo [3/7] PKIX against the primary's roots (dc1)", "demo [4/7] mTLS across DCs",
+                "demo [5/7] managed leaf (dc2 web)", "demo [6/7] intention written in dc1, decided in dc2",
+                "demo: 7 of 7 steps held");
         assertThat(o).contains("  authorize: dc2: Matched L4 intention: default/api => default/web")
                 .contains(" ms after the write (replication lag");
         assertThat(FakeDc.INTENTIONS).as("the demo cleans up its intention").isEmpty();
@@ -79,7 +82,16 @@ class DemoTest {
                 .contains("  client saw: spiffe://" + TD + "/ns/default/dc/dc2/svc/web")
                 .contains("  private key: EC, matches the leaf")
                 .contains("  rotate after: ");
-        for (int k = 1; k <= 5; k++) {
+        assertThat(o).contains("demo [7/7] root rotation (old and new leaves keep verifying)")
+                .contains("  old active root: ", "  new active root: ", "  rotated across DCs: ")
+                .contains("  handshake old api -> old web: ok (TLSv1.3", "  handshake old api -> new web: ok (TLSv1.3",
+                        "  handshake new api -> old web: ok (TLSv1.3", "  handshake new api -> new web: ok (TLSv1.3")
+                .contains("  dc2 trusts: 2 self-signed roots (old and new), the cross-signed certificate in its chain")
+                .contains("  new web leaf vs old root alone: leaf <- CN=dc2.ca." + TD
+                        + " (issued by CN=pri-def67890.consul.ca.7d8b1e6c.consul) <- CN=pri-def67890.consul.ca.7d8b1e6c.consul"
+                        + " (issued by CN=pri-abc12345.consul.ca.7d8b1e6c.consul) <- anchor CN=pri-abc12345")
+                .contains("  PKIX: the new web leaf validates against the old root alone");
+        for (int k = 1; k <= 7; k++) {
             assertThat(summaryLine(k)).endsWith(": ok");
         }
         assertThat(o).doesNotContain("FAILED", "skipped");
@@ -96,7 +108,7 @@ class DemoTest {
         assertThat(walk()).isTrue();
 
         assertThat(output()).contains("  client saw: spiffe://" + TD + "/ns/default/dc/dc1/svc/web",
-                "demo: 6 of 6 steps held");
+                "demo: 7 of 7 steps held");
     }
 
     @Test
@@ -109,7 +121,7 @@ class DemoTest {
         assertThat(summaryLine(1)).isEqualTo("  1. one trust domain: FAILED");
         assertThat(output()).contains("  result: FAILED (trust domains differ: [" + TD
                 + ", 00000000-0000-4000-8000-000000000000.consul])");
-        assertThat(output()).contains("demo: 0 of 6 steps held");
+        assertThat(output()).contains("demo: 0 of 7 steps held");
     }
 
     @Test
@@ -126,7 +138,7 @@ class DemoTest {
         assertThat(summaryLine(4)).startsWith("  4. mTLS across DCs").endsWith(": FAILED");
         assertThat(summaryLine(5)).endsWith(": FAILED");
         assertThat(output()).contains("PKIX validation failed", "handshake failed");
-        assertThat(output()).contains("demo: 3 of 6 steps held");
+        assertThat(output()).contains("demo: 3 of 7 steps held");
     }
 
     @Test
@@ -147,7 +159,7 @@ class DemoTest {
         assertThat(o).contains("  result: skipped (needs leaf from a secondary (dc2))");
         assertThat(summaryLine(1)).endsWith(": ok");
         assertThat(summaryLine(5)).endsWith(": ok");
-        assertThat(o).contains("demo: 3 of 6 steps held");
+        assertThat(o).contains("demo: 3 of 7 steps held");
         assertThat(o).doesNotContain(TOKEN);
     }
 
@@ -161,7 +173,7 @@ class DemoTest {
         assertThat(summaryLine(4)).endsWith(": FAILED");
         assertThat(output()).contains("server refused its peer spiffe://" + TD + "/ns/default/dc/dc1/svc/billing,"
                 + " expected spiffe://" + TD + "/ns/default/dc/dc1/svc/api");
-        assertThat(output()).contains("demo: 5 of 6 steps held");
+        assertThat(output()).contains("demo: 5 of 7 steps held");
     }
 
     @Test
@@ -185,7 +197,7 @@ class DemoTest {
         assertThat(walk()).isFalse();
 
         assertThat(summaryLine(1)).endsWith(": FAILED");
-        assertThat(output()).contains("demo: 0 of 6 steps held");
+        assertThat(output()).contains("demo: 0 of 7 steps held");
     }
 
     @Test
@@ -198,5 +210,43 @@ class DemoTest {
         assertThat(summaryLine(6)).endsWith(": FAILED");
         assertThat(output()).contains("dc2 still allows api => web 300 ms after the write");
         assertThat(FakeDc.INTENTIONS).isEmpty();
+    }
+
+    @Test
+    void aSecondaryThatNeverShowsTheNewRootFailsTheRotationStepAfterItsWait() throws Exception {
+        federation("dc1", "dc2");
+        dcs.get(1).rotationStuck = true;
+
+        assertThat(walk()).isFalse();
+
+        assertThat(summaryLine(7)).isEqualTo("  7. root rotation (old and new leaves keep verifying): FAILED");
+        assertThat(output()).contains("  dc1: active root ")
+                .containsPattern("result: FAILED \\(dc2 still shows active root [0-9a-f:]+\\.\\.\\. with 1 root\\(s\\) 1000 ms"
+                        + " after the rotation request\\)")
+                .contains("demo: 6 of 7 steps held");
+    }
+
+    @Test
+    void aSecondaryThatNeverReKeysFailsTheRotationStepAfterItsWait() throws Exception {
+        federation("dc1", "dc2");
+        dcs.get(1).signsBeforeRekey = Integer.MAX_VALUE;
+
+        assertThat(walk()).isFalse();
+
+        assertThat(summaryLine(7)).endsWith(": FAILED");
+        assertThat(output()).contains("dc2: the web leaf still does not chain to the new root after ")
+                .contains("demo: 6 of 7 steps held");
+    }
+
+    @Test
+    void aNewRootThatIsNotCrossSignedFailsThePkixAgainstTheOldRoot() throws Exception {
+        federation("dc1", "dc2");
+        dcs.get(0).crossSignWith = FakeCa.root(TD, "pri-zzz99999.consul.ca.7d8b1e6c.consul");
+
+        assertThat(walk()).isFalse();
+
+        assertThat(summaryLine(7)).endsWith(": FAILED");
+        assertThat(output()).contains("PKIX of the new web leaf against the old root alone")
+                .contains("chain holds no certificate of the new root cross-signed by the old");
     }
 }

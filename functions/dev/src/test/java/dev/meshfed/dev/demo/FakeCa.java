@@ -66,6 +66,20 @@ final class FakeCa {
         return new Issuer(keys, sign(b, root.keys()));
     }
 
+    /**
+     * The new root cross-signed by the old one, as a rotation makes it: the new root's subject, key
+     * and CA extensions, the old root as issuer (name and authority key ID), valid until the old
+     * root's NotAfter, signed by the old root's key.
+     */
+    static X509Certificate crossSign(Issuer oldRoot, Issuer newRoot, String trustDomain) throws Exception {
+        X500Name subject = X500Name.getInstance(newRoot.cert().getSubjectX500Principal().getEncoded());
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName(oldRoot),
+                new BigInteger(63, RANDOM).add(BigInteger.ONE), Date.from(NOW.minus(Duration.ofHours(1))),
+                oldRoot.cert().getNotAfter(), subject, newRoot.keys().getPublic());
+        ca(b, trustDomain, newRoot.keys().getPublic(), oldRoot.keys().getPublic(), -1);
+        return sign(b, oldRoot.keys());
+    }
+
     /** A leaf for the CSR's key and its one URI SAN, signed by the intermediate. */
     static X509Certificate leafFromCsr(Issuer signer, String csrPem) throws Exception {
         PKCS10CertificationRequest csr = csr(csrPem);

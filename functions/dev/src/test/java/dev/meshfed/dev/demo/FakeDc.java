@@ -38,6 +38,25 @@ final class FakeDc implements AutoCloseable {
     /** The token that the service:write routes require, when set. */
     volatile Optional<String> requiredToken = Optional.empty();
     final List<String> tokensSeen = new CopyOnWriteArrayList<>();
+    /** The DCs a rotation requested here reaches, this one included: the bundle's replication. */
+    volatile List<FakeDc> federation = List.of(this);
+    /** When set, this DC never shows a rotated root (a DC whose bundle replication is stuck). */
+    volatile boolean rotationStuck;
+    /**
+     * After a rotation, how many more leaves this DC signs with its old signer before its
+     * intermediate under the new root is active (a secondary re-keying through the CSR exchange).
+     */
+    volatile int signsBeforeRekey;
+    /** When set, a rotation requested here has the new root "cross-signed" by this unrelated root instead. */
+    volatile FakeCa.Issuer crossSignWith;
+
+    /** Before a rotation null; after it, the root it replaced and the signer under that root. */
+    private FakeCa.Issuer previousRoot;
+    private X509Certificate previousSigner;
+    /** The new root cross-signed by the old one, once rotated. */
+    private X509Certificate crossSigned;
+    /** The intermediate under the new root until it is active (re-key pending). */
+    private FakeCa.Issuer pendingSigner;
 
     private final HttpServer server;
 
@@ -49,6 +68,7 @@ final class FakeDc implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/connect/ca/roots", this::roots);
         server.createContext("/v1/connect/ca/sign", this::sign);
+        server.createContext("/v1/connect/ca/rotate", this::rotate);
         server.createContext("/v1/agent/connect/ca/leaf/web", this::managedLeaf);
         server.createContext("/v1/connect/intentions/exact", this::exact);
         server.createContext("/v1/connect/intentions/check", this::check);
@@ -70,21 +90,52 @@ final class FakeDc implements AutoCloseable {
         server.stop(0);
     }
 
+    /** One entry of the roots answer: a root and this DC's chain under it. */
+    private record Entry(X509Certificate root, boolean active, List<X509Certificate> chain) {
+    }
+
+    /** The roots answer as the bundle stands: one root, or after a rotation the old (inactive) and the new. */
+    private synchronized List<Entry> entries() {
+        if (previousRoot == null) {
+            return List.of(new Entry(root.cert(), true, List.of(signer.cert())));
+        }
+        boolean rekeyed = pendingSigner == null;
+        return List.of(
+                new Entry(previousRoot.cert(), false, List.of(rekeyed ? previousSigner : signer.cert())),
+                new Entry(root.cert(), true, rekeyed ? List.of(crossSigned, signer.cert()) : List.of(crossSigned)));
+    }
+
     private void roots(HttpExchange x) throws IOException {
         record(x);
         try {
-            String rootPem = FakeCa.pem(root.cert());
-            String interPem = FakeCa.pem(signer.cert());
+            List<Entry> entries = entries();
             if ("pem=true".equals(x.getRequestURI().getQuery())) {
-                send(x, 200, "application/pem-certificate-chain", rootPem + interPem);
+                StringBuilder pem = new StringBuilder();
+                for (Entry e : entries) {
+                    pem.append(FakeCa.pem(e.root()));
+                    for (X509Certificate c : e.chain()) {
+                        pem.append(FakeCa.pem(c));
+                    }
+                }
+                send(x, 200, "application/pem-certificate-chain", pem.toString());
                 return;
             }
             ObjectNode body = JSON.createObjectNode();
-            String id = FakeCa.rootId(root.cert());
-            body.put("ActiveRootID", id).put("TrustDomain", trustDomain);
-            ObjectNode r = body.putArray("Roots").addObject();
-            r.put("ID", id).put("Name", "fake CA Primary Cert").put("RootCert", rootPem).put("Active", true);
-            r.putArray("IntermediateCerts").add(interPem);
+            body.put("TrustDomain", trustDomain);
+            com.fasterxml.jackson.databind.node.ArrayNode list = body.putArray("Roots");
+            for (Entry e : entries) {
+                String id = FakeCa.rootId(e.root());
+                if (e.active()) {
+                    body.put("ActiveRootID", id);
+                }
+                ObjectNode r = list.addObject();
+                r.put("ID", id).put("Name", "fake CA Primary Cert").put("RootCert", FakeCa.pem(e.root()))
+                        .put("Active", e.active());
+                com.fasterxml.jackson.databind.node.ArrayNode inter = r.putArray("IntermediateCerts");
+                for (X509Certificate c : e.chain()) {
+                    inter.add(FakeCa.pem(c));
+                }
+            }
             send(x, 200, "application/json", JSON.writeValueAsString(body));
         } catch (Exception e) {
             send(x, 500, "text/plain", "fake failed: " + e);
@@ -104,8 +155,9 @@ final class FakeDc implements AutoCloseable {
             JsonNode req = JSON.readTree(x.getRequestBody());
             String csr = req.path("CSR").asText();
             String service = signAsService;
-            X509Certificate leaf = service == null ? FakeCa.leafFromCsr(signer, csr)
-                    : FakeCa.leaf(signer, FakeCa.csrKey(csr), Certs.serviceId(trustDomain, name, service));
+            FakeCa.Issuer by = signerForNextLeaf();
+            X509Certificate leaf = service == null ? FakeCa.leafFromCsr(by, csr)
+                    : FakeCa.leaf(by, FakeCa.csrKey(csr), Certs.serviceId(trustDomain, name, service));
             send(x, 200, "application/json", JSON.writeValueAsString(leafBody(leaf)));
         } catch (Exception e) {
             send(x, 400, "text/plain", "fake refused the CSR: " + e);
@@ -129,10 +181,52 @@ final class FakeDc implements AutoCloseable {
         }
     }
 
+    /** The signer, after activating the one under the new root once {@link #signsBeforeRekey} ran out. */
+    private synchronized FakeCa.Issuer signerForNextLeaf() {
+        if (pendingSigner != null && signsBeforeRekey-- <= 0) {
+            signer = pendingSigner;
+            pendingSigner = null;
+        }
+        return signer;
+    }
+
+    /** {@code POST /v1/connect/ca/rotate}: a new root cross-signed by the old, shown by every DC of the federation. */
+    private void rotate(HttpExchange x) throws IOException {
+        record(x);
+        if (!authorized(x)) {
+            return;
+        }
+        try {
+            FakeCa.Issuer old = root;
+            FakeCa.Issuer next = FakeCa.root(trustDomain, "pri-def67890.consul.ca.7d8b1e6c.consul");
+            X509Certificate cross = FakeCa.crossSign(crossSignWith != null ? crossSignWith : old, next, trustDomain);
+            for (FakeDc dc : federation) {
+                if (!dc.rotationStuck) {
+                    dc.rotateTo(next, cross);
+                }
+            }
+            send(x, 200, "text/plain", "");
+        } catch (Exception e) {
+            send(x, 500, "text/plain", "fake failed: " + e);
+        }
+    }
+
+    private synchronized void rotateTo(FakeCa.Issuer next, X509Certificate cross) throws Exception {
+        previousRoot = root;
+        previousSigner = signer.cert();
+        root = next;
+        crossSigned = cross;
+        pendingSigner = FakeCa.intermediate(next, trustDomain, name);
+    }
+
     private ObjectNode leafBody(X509Certificate leaf) throws Exception {
         ObjectNode body = JSON.createObjectNode();
         body.put("SerialNumber", Certs.colonHex(leaf.getSerialNumber()));
-        body.put("CertPEM", FakeCa.pem(leaf, signer.cert()));
+        X509Certificate cross;
+        synchronized (this) {
+            cross = pendingSigner == null ? crossSigned : null;
+        }
+        body.put("CertPEM", cross == null ? FakeCa.pem(leaf, signer.cert()) : FakeCa.pem(leaf, signer.cert(), cross));
         body.put("Service", "web");
         body.put("ServiceURI", Certs.uris(leaf).get(0));
         body.put("ValidAfter", leaf.getNotBefore().toInstant().toString());
