@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Chains as clients see them. A leaf response's {@code CertPEM} is the leaf, then the DC's chain
- * under its signing root (cross-signed root first, intermediates, the signer last); roots are
- * never in a chain. The roots response lists every trusted root with this DC's chain under it.
- * Expired intermediates are pruned from both.
+ * Chains as clients see them. A DC's chain under its signing root is kept root side first
+ * (cross-signed root first, intermediates, the signer last); a leaf response's {@code CertPEM} is
+ * the leaf, then that chain in reverse (the signer first, each certificate certified by the next),
+ * the order a TLS stack presents and JSSE's key stores require. Roots are never in a chain. The
+ * roots response lists every trusted root with this DC's chain under it. Expired intermediates
+ * are pruned from both.
  */
 public final class ChainAssembler {
 
@@ -25,11 +27,14 @@ public final class ChainAssembler {
         return unexpired(dc.chainUnder(dc.signingRootId()), now);
     }
 
-    /** {@code CertPEM}: the leaf followed by its chain, each PEM block ending with a newline. */
+    /**
+     * {@code CertPEM}: the leaf followed by its chain ({@link #leafChain}'s root-side-first order)
+     * reversed, so each certificate is certified by the next; each PEM block ends with a newline.
+     */
     public static String certPem(X509Certificate leaf, List<X509Certificate> chain) {
         StringBuilder sb = new StringBuilder(Certificates.toPem(leaf));
-        for (X509Certificate c : chain) {
-            sb.append(Certificates.toPem(c));
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            sb.append(Certificates.toPem(chain.get(i)));
         }
         return sb.toString();
     }

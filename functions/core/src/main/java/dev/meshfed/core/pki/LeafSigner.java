@@ -21,7 +21,9 @@ public record LeafSigner(X509Certificate certificate, PrivateKey key, List<X509C
             throw new IllegalArgumentException("the chain must end with the signing certificate");
         }
         StringBuilder pem = new StringBuilder();
-        chain.forEach(c -> pem.append(Certificates.toPem(c)));
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            pem.append(Certificates.toPem(chain.get(i))); // signer first: leaf-to-root, as a TLS stack expects
+        }
         return new LeafSigner(certificate, key, chain, pem.toString());
     }
 
