@@ -8,6 +8,7 @@ import dev.meshfed.core.bundle.DcChain;
 import dev.meshfed.core.bundle.TrustBundle;
 import dev.meshfed.core.bundle.TrustedRoot;
 import dev.meshfed.core.ca.Membership;
+import dev.meshfed.core.ca.RotationRequest;
 import dev.meshfed.core.config.CaConfig;
 import dev.meshfed.core.rotation.Skew;
 import dev.meshfed.core.store.CaStore;
@@ -73,6 +74,11 @@ class ZeroDowntimeRotationTest {
         private boolean inRound;
 
         Mesh() {
+            this(f -> { });
+        }
+
+        /** {@code beforeBootstrap}: runs once everything is wired, before dc1's first tick (its bootstrap). */
+        Mesh(java.util.function.Consumer<WiredFederation> beforeBootstrap) {
             for (String dc : List.of("dc1", "dc2")) {
                 DcFunctions d = f.dc(dc);
                 d.rotateLeaves().withLeafReissue(d.signCsr().managedLeafReissue(pause -> {
@@ -83,6 +89,7 @@ class ZeroDowntimeRotationTest {
                 f.harness.federation().scheduler().register("rotate-leaves-" + dc, RotateLeaves.TICK_INTERVAL,
                         Duration.ZERO, d.rotateLeaves()::tick);
             }
+            beforeBootstrap.accept(f);
             f.harness.settle(); // dc1 bootstraps
             register("dc2", f.dc("dc2").rotateLeaves().enrolmentPublicKeyPem());
             f.harness.settle();
@@ -260,6 +267,118 @@ class ZeroDowntimeRotationTest {
         report("partitioned secondary", m);
         assertThat(m.failures).isEmpty();
         assertThat(m.handshakes).isGreaterThanOrEqualTo(500);
+    }
+
+    /**
+     * Automatic rotation (issue 8 "Show"): short TTLs put in place through the configuration API
+     * before dc1 bootstraps (so R1 is born with them), then only the clock moves; the primary's
+     * {@code rotate-leaves} tick records and carries out an {@code AUTOMATIC} request once less than
+     * {@code RootRenewBefore} of R1 remains. dc2 is partitioned an hour before that instant and healed
+     * well after dc1's own drain instant; the old root stays until dc2 caught up and its leaves drained.
+     *
+     * <p>TTLs (CaConfigValidator and CrossDcTtlRule): leaves 12 h in both DCs, IntermediateCertTTL 72 h
+     * (≥ 3 h, ≥ 3 × 12 h, and ≥ 3 × dc2's 12 h leaf), RootCertTTL 120 h (≥ 72 h), RootRenewBefore 72 h
+     * (0 &lt; 72 h &lt; 120 h): R1 is due 48 h after its birth and expires 72 h after the rotation, past
+     * dc2's drain instant, and R2 is not due within the test. dc2 lowers its LeafCertTTL first (a lower
+     * value always passes the secondary's side of the rule), so the primary's 72 h intermediates cover
+     * three leaf lifetimes of every member.
+     *
+     * <p>Nothing special is needed for dc2's peers while partitioned: dc2 keeps signing under R1 and
+     * its peers trust only R1 (their roots endpoint still answers dc2's stale bundle), yet dc1's
+     * re-issued leaves chain to R1 through the cross-signed R2 that dc1 sends in its chain; dc1's peers
+     * trust R1 and R2, so dc2's leaves under R1 verify too.
+     */
+    @Test
+    void automaticRotationWithASecondaryPartitionedDuringItLosesNoHandshake() {
+        Duration leafTtl = Duration.ofHours(12);
+        Duration renewBefore = Duration.ofHours(72);
+        mesh = new Mesh(f -> {
+            var dc2 = f.call("dc2", "PUT", "/v1/connect/ca/configuration", null,
+                    "{\"Provider\":\"consul\",\"Config\":{\"LeafCertTTL\":\"12h\"}}");
+            assertThat(dc2.status()).as(dc2.body()).isEqualTo(200);
+            var dc1 = f.call("dc1", "PUT", "/v1/connect/ca/configuration", null,
+                    "{\"Provider\":\"consul\",\"Config\":{\"LeafCertTTL\":\"12h\",\"IntermediateCertTTL\":\"72h\","
+                    + "\"RootCertTTL\":\"120h\",\"RootRenewBefore\":\"72h\"}}");
+            assertThat(dc1.status()).as(dc1.body()).isEqualTo(200);
+            f.harness.settle();
+        });
+        Mesh m = mesh;
+        TrustedRoot r1 = m.bundle("dc1").active();
+        assertThat(Duration.between(r1.notBefore(), r1.notAfter())).as("R1 born with RootCertTTL 120h (NotBefore backdated)")
+                .isBetween(Duration.ofHours(120), Duration.ofHours(121));
+        assertThat(m.api.leaf().getNotAfter().toInstant()).as("dc2's leaves have its 12h LeafCertTTL")
+                .isBeforeOrEqualTo(m.f.harness.clock().instant().plus(leafTtl));
+        Instant due = r1.notAfter().minus(renewBefore);
+
+        // up to an hour before R1 is due: half-hour steps, no rotation recorded yet
+        m.run(Duration.between(m.f.harness.clock().instant(), due.minus(Duration.ofHours(1))), Duration.ofMinutes(30));
+        assertThat(m.f.harness.dc("dc1").caStore().rotation(true)).isEmpty();
+        assertThat(m.bundle("dc1").activeRootId()).isEqualTo(r1.id());
+        DcChain dc2Before = m.chain("dc2");
+        assertThat(dc2Before.signingRootId()).isEqualTo(r1.id());
+        m.f.harness.partition("dc2");
+
+        // tick by tick (one minute) until the primary's tick rotates by itself
+        Instant rotatedAt = null;
+        while (rotatedAt == null) {
+            assertThat(m.f.harness.clock().instant()).as("rotated within minutes of the due instant")
+                    .isBefore(due.plus(Duration.ofMinutes(5)));
+            m.run(Duration.ofMinutes(1), Duration.ofMinutes(1));
+            if (!m.bundle("dc1").activeRootId().equals(r1.id())) {
+                rotatedAt = m.f.harness.clock().instant();
+            }
+        }
+        assertThat(rotatedAt).isAfter(due);
+        RotationRequest request = m.f.harness.dc("dc1").caStore().rotation(true).orElseThrow().value();
+        assertThat(request.trigger()).isEqualTo(RotationRequest.Trigger.AUTOMATIC);
+        assertThat(request.fromRootId()).isEqualTo(r1.id());
+        assertThat(request.state()).isEqualTo(RotationRequest.State.DONE);
+        TrustedRoot r2 = m.bundle("dc1").active();
+        assertThat(r2.crossSignedCertificate()).isPresent();
+        assertThat(m.bundle("dc2").activeRootId()).as("partitioned dc2 has not seen R2").isEqualTo(r1.id());
+
+        // dc1's re-issue window in one-second steps, then well past dc1's drain instant, dc2 still cut off
+        m.run(Duration.ofMinutes(2), Duration.ofSeconds(1));
+        Instant dc1Drained = m.stop("dc1", r1.id()).plus(leafTtl).plus(Skew.DEFAULT);
+        m.run(Duration.between(m.f.harness.clock().instant(), dc1Drained.plus(Duration.ofHours(4))),
+                Duration.ofMinutes(30));
+        assertThat(m.bundle("dc1").root(r1.id())).as("R1 held by the partitioned dc2").isPresent();
+        assertThat(m.chain("dc2")).as("dc2 still signs under R1").isEqualTo(dc2Before);
+        assertThat(m.api.rootIds).containsExactly(r1.id());
+        assertThat(m.frontend.rootIds).contains(r1.id(), r2.id());
+
+        m.f.harness.heal();
+        Instant everyPeerHasR2 = null;
+        Instant healEnd = m.f.harness.clock().instant().plus(Duration.ofMinutes(15));
+        while (m.f.harness.clock().instant().isBefore(healEnd)) {
+            m.run(Duration.ofSeconds(5), Duration.ofSeconds(5));
+            if (everyPeerHasR2 == null && m.peers.stream().allMatch(p -> p.rootIds.contains(r2.id()))) {
+                everyPeerHasR2 = m.f.harness.clock().instant();
+            }
+        }
+        assertThat(everyPeerHasR2).as("every peer read R2 after the heal").isNotNull();
+        assertThat(m.chain("dc2").signingRootId()).as("dc2 caught up").isEqualTo(r2.id());
+        Instant dc2Stop = m.stop("dc2", r1.id());
+        assertThat(dc2Stop).isAfter(dc1Drained);
+        assertThat(m.bundle("dc1").root(r1.id())).as("R1 kept: dc2's leaves under it are live").isPresent();
+
+        Instant dc2Drained = dc2Stop.plus(leafTtl).plus(Skew.DEFAULT);
+        m.run(Duration.between(m.f.harness.clock().instant(), dc2Drained.minus(Duration.ofMinutes(1))),
+                Duration.ofMinutes(30));
+        assertThat(m.bundle("dc1").root(r1.id())).as("R1 kept until dc2's drain instant").isPresent();
+        m.run(Duration.ofMinutes(3), Duration.ofSeconds(30));
+        assertThat(m.bundle("dc1").root(r1.id())).as("R1 pruned after dc2 caught up and drained").isEmpty();
+        assertThat(m.bundle("dc2").root(r1.id())).isEmpty();
+        m.run(Duration.ofMinutes(20), Duration.ofMinutes(1));
+        m.peers.forEach(p -> assertThat(p.rootIds).as(p + " roots").containsExactly(r2.id()));
+        assertThat(m.bundle("dc1").activeRootId()).as("no second automatic rotation").isEqualTo(r2.id());
+
+        report("automatic rotation, partitioned secondary", m);
+        Instant allHave = everyPeerHasR2;
+        assertThat(m.failures).as("no failure once every peer has the new bundle")
+                .noneMatch(x -> !x.at().isBefore(allHave));
+        assertThat(m.failures).as("none before either: the cross-signed R2 bridges the partition").isEmpty();
+        assertThat(m.handshakes).isGreaterThanOrEqualTo(1000);
     }
 
     /**
