@@ -154,7 +154,7 @@ public final class MeshfedDev {
             long leaves = fed.dc(dc).table(Table.PRIVATE).snapshot().stream()
                     .filter(i -> i.key().kind().startsWith(PrivateStore.LEAF + ".")).count();
             s.append(" | ").append(dc).append(" signer ").append(signer).append(" leaves ").append(leaves);
-            s.append(reissuePart(f.rotateLeaves().reissueProgress())); // as of the last tick: no store read
+            s.append(reissuePart(f.rotateLeaves().reissueProgress())); // as the last tick stored it: one item read
             if (fed.isPartitioned(dc)) {
                 s.append(" PARTITIONED");
             }

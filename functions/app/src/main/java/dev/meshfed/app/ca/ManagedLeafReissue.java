@@ -6,6 +6,7 @@ import dev.meshfed.core.error.NotReady;
 import dev.meshfed.core.error.RateLimited;
 import dev.meshfed.core.leaf.ManagedLeaf;
 import dev.meshfed.core.leaf.ManagedLeafPolicy;
+import dev.meshfed.core.rotation.ReissueProgress;
 import dev.meshfed.core.rotation.ReissueWindow;
 import dev.meshfed.core.store.Versioned;
 
@@ -16,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * Re-issue of a DC's managed leaves after its signer changed (certificates.md, Rotation step 4),
@@ -48,8 +50,12 @@ import java.util.Optional;
  * </ol>
  * With the limit off ({@code CSRMaxPerSecond = 0}) the window is the 30 s minimum.
  *
- * <p>Progress ({@link #progress}) is kept per container: the leaves of the current change and the
- * last slot; a fresh container counts the leaves still pending as the total.
+ * <p>Progress ({@link #progress}) is kept in the DC's private table ({@code <dc>#reissue-progress#current},
+ * {@link ReissueProgress}): the signing key ID re-issued to, the leaves of the current change, those no
+ * longer pending and the last slot. The run writes it after planning the slots and after the drain,
+ * each a read-modify-write conditional on the version read, retried on {@link Conflict}; a failure to
+ * write it is logged and never fails the re-issue. So a cold container (and {@code ca-admin}) reports
+ * the true re-issued / total.
  *
  * <p>The run lasts up to the tick interval when slots are due, so the function's timeout must exceed
  * it (the schedule may start the next run while one is still draining: both write conditionally, and a
@@ -59,13 +65,22 @@ public final class ManagedLeafReissue {
 
     /** Where re-issue after a signer change stands. */
     public record Progress(String signingKeyId, long reissued, long total, Instant lastSlot) {
-        /** Nothing to re-issue: no change seen by this container and no leaf pending. */
+        /** Nothing to re-issue: no change recorded and no leaf pending. */
         public static final Progress NONE = new Progress(null, 0, 0, null);
 
         public boolean done() {
             return reissued >= total;
         }
+
+        static Progress of(ReissueProgress stored) {
+            return stored.total() == 0 ? NONE
+                    : new Progress(stored.signingKeyId(), stored.reissued(), stored.total(), stored.lastSlot());
+        }
     }
+
+    private static final Logger LOG = Logger.getLogger(ManagedLeafReissue.class.getName());
+    /** Conditional writes of the progress item before giving up (the next run writes it again). */
+    static final int PROGRESS_ATTEMPTS = 8;
 
     private static final Comparator<Versioned<ManagedLeaf>> BY_OWNER = Comparator
             .comparing((Versioned<ManagedLeaf> v) -> v.value().service())
@@ -74,7 +89,6 @@ public final class ManagedLeafReissue {
     private final SignCsr sign;
     private final AgentLeaf leaves;
     private final IndexPoller.Sleeper sleeper;
-    private volatile Progress progress = Progress.NONE;
 
     ManagedLeafReissue(SignCsr sign, AgentLeaf leaves, IndexPoller.Sleeper sleeper) {
         this.sign = Objects.requireNonNull(sign, "sign");
@@ -82,9 +96,13 @@ public final class ManagedLeafReissue {
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
 
-    /** The progress after the last run. */
+    /** The progress the last run stored in the private table (one item read; any container). */
     public Progress progress() {
-        return progress;
+        return Progress.of(stored());
+    }
+
+    private ReissueProgress stored() {
+        return sign.privateStore().reissueProgress().map(Versioned::value).orElse(ReissueProgress.NONE);
     }
 
     /**
@@ -161,20 +179,19 @@ public final class ManagedLeafReissue {
     }
 
     /**
-     * The progress recomputed from the store now: what {@link #progress} says in the container that
-     * runs the ticks, and in any other container (in AWS, {@code ca-admin}'s) the leaves still
-     * pending as the total, with 0 re-issued. Reads every managed leaf of the DC: for the operator
-     * API, not for a hot path. {@link Progress#NONE} while the DC has no valid signer.
+     * The progress recomputed now from the stored item and the leaves still pending, the same in any
+     * container (in AWS, {@code ca-admin}'s): a leaf replaced by a request since the last run counts
+     * as re-issued. Writes nothing. Reads every managed leaf of the DC: for the operator API, not for
+     * a hot path. The stored progress while the DC has no valid signer.
      */
     public Progress observe() {
         String keyId;
         try {
             keyId = sign.activeSigner().require().keyId();
         } catch (NotReady notYet) {
-            return progress;
+            return progress();
         }
-        updateProgress(keyId, 0, null);
-        return progress;
+        return Progress.of(next(stored(), keyId, 0, null, pending(sign.privateStore().managedLeaves(), keyId)));
     }
 
     private void assignSlots(List<Versioned<ManagedLeaf>> all, String keyId, Instant now) {
@@ -216,12 +233,41 @@ public final class ManagedLeafReissue {
                 .toList();
     }
 
+    /**
+     * Stores the progress after planning {@code newlyAssigned} slots (the last at {@code newLastSlot})
+     * or after a drain: read, recompute, write conditionally on the version read, retried on
+     * {@link Conflict} (assigned slots add up: each leaf gets its slot from one run only). Unchanged
+     * progress is not written. Never throws: the re-issue does not depend on it.
+     */
     private void updateProgress(String keyId, long newlyAssigned, Instant newLastSlot) {
-        List<Versioned<ManagedLeaf>> pending = pending(sign.privateStore().managedLeaves(), keyId);
-        Progress p = progress;
-        boolean sameChange = keyId.equals(p.signingKeyId());
-        long total = (sameChange ? p.total() : 0) + newlyAssigned;
-        Instant lastSlot = sameChange ? p.lastSlot() : null;
+        try {
+            List<Versioned<ManagedLeaf>> pending = pending(sign.privateStore().managedLeaves(), keyId);
+            for (int attempt = 0; attempt < PROGRESS_ATTEMPTS; attempt++) {
+                Optional<Versioned<ReissueProgress>> cur = sign.privateStore().reissueProgress();
+                ReissueProgress before = cur.map(Versioned::value).orElse(ReissueProgress.NONE);
+                ReissueProgress after = next(before, keyId, newlyAssigned, newLastSlot, pending);
+                if (after.equals(before)) {
+                    return;
+                }
+                try {
+                    sign.privateStore().putReissueProgress(after, cur.map(Versioned::version).orElse(0L));
+                    return;
+                } catch (Conflict raced) {
+                    // another run wrote it first: read again
+                }
+            }
+            LOG.warning(() -> "re-issue progress not stored: too contended keyId=" + keyId);
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "re-issue progress not stored keyId=" + keyId + ": " + e);
+        }
+    }
+
+    /** The progress after {@code stored}: a new change (another key ID) starts from zero. */
+    static ReissueProgress next(ReissueProgress stored, String keyId, long newlyAssigned, Instant newLastSlot,
+            List<Versioned<ManagedLeaf>> pending) {
+        boolean sameChange = keyId.equals(stored.signingKeyId());
+        long total = (sameChange ? stored.total() : 0) + newlyAssigned;
+        Instant lastSlot = sameChange ? stored.lastSlot() : null;
         if (newLastSlot != null && (lastSlot == null || newLastSlot.isAfter(lastSlot))) {
             lastSlot = newLastSlot;
         }
@@ -232,10 +278,9 @@ public final class ManagedLeafReissue {
         }
         total = Math.max(total, pending.size());
         if (total == 0) {
-            progress = Progress.NONE;
-            return;
+            return ReissueProgress.NONE;
         }
-        progress = new Progress(keyId, total - pending.size(), total, lastSlot);
+        return new ReissueProgress(keyId, total, total - pending.size(), lastSlot);
     }
 
     private void waitUntil(Instant slot) throws InterruptedException {

@@ -116,9 +116,14 @@ final class CaTestDcs {
     }
 
     SignCsr signCsr(String dc, ActiveSigner signer) {
+        return signCsr(dc, signer, federation.dc(dc).privateStore());
+    }
+
+    /** sign-csr over {@code privateStore} (a test's view of the DC's private table). */
+    SignCsr signCsr(String dc, ActiveSigner signer, dev.meshfed.core.store.PrivateStore privateStore) {
         var d = federation.dc(dc);
-        return new SignCsr(d.caStore(), d.privateStore(), authorizer,
-                new CsrRateLimiter(d.privateStore(), clock, new Random(3)), signer,
+        return new SignCsr(d.caStore(), privateStore, authorizer,
+                new CsrRateLimiter(privateStore, clock, new Random(3)), signer,
                 new LeafSigningCore(PARSER, pki.profiles(), ISSUER), new Random(5), clock)
                 .withManagedLeaves(new AgentLeaf.Parts(KEYS, new dev.meshfed.pki.BcCsrBuilder(PROVIDERS), custody,
                         poller(), BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT));

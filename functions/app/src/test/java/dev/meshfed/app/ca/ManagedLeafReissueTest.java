@@ -236,6 +236,176 @@ class ManagedLeafReissueTest {
         assertThat(dcs.clock.instant()).isBefore(start.plusSeconds(60));
     }
 
+    private dev.meshfed.app.ca.lifecycle.RotateLeaves rotateLeaves(ManagedLeafReissue reissue) {
+        var d = dcs.federation.dc("dc1");
+        return new dev.meshfed.app.ca.lifecycle.RotateLeaves("dc1", "dc1", d.caStore(), d.privateStore(),
+                dcs.custody, CaTestDcs.ISSUER, CaTestDcs.KEYS, CaTestDcs.PARSER,
+                new dev.meshfed.pki.BcCsrBuilder(CaTestDcs.PROVIDERS),
+                new dev.meshfed.core.pki.CertificateProfiles(new java.security.SecureRandom()), dcs.clock,
+                dev.meshfed.app.ca.lifecycle.RotateLeaves.storedConfig(d.caStore()))
+                .withLeafReissue(reissue);
+    }
+
+    /** {@code GET /v1/operator/replication}'s {@code Rotation.Reissue} as served by {@code function}'s container. */
+    private com.fasterxml.jackson.databind.JsonNode reissueJson(dev.meshfed.app.ca.lifecycle.RotateLeaves function)
+            throws Exception {
+        var d = dcs.federation.dc("dc1");
+        CaAdmin admin = new CaAdmin(d.caStore(), d.privateStore(), dcs.custody, new dev.meshfed.app.auth.AclsOff(),
+                function::status, dcs.clock).withRotation(function::rotationStatus);
+        var h = new CaFunctionsHandler(dev.meshfed.app.http.RouteTable.deployed(),
+                Map.of(dev.meshfed.app.http.FunctionName.CA_ADMIN, admin), new dev.meshfed.app.http.ErrorMapper());
+        HttpResponse r = h.handle(dev.meshfed.app.http.HttpRequest.builder("GET", CaAdmin.REPLICATION).build());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("Rotation").get("Reissue");
+    }
+
+    @Test
+    void progress_is_kept_in_the_private_table_and_survives_a_cold_start() {
+        leaves(100, 1); // W = 125 s: the first 60 s tick re-issues 48
+        dcs.activate("dc1");
+        Instant start = dcs.clock.instant();
+        var warm = rotateLeaves(reissue());
+        warm.tick();
+        ReissueWindow window = ReissueWindow.plan(start, 100, 1);
+
+        var item = dcs.federation.dc("dc1").privateStore().reissueProgress().orElseThrow().value();
+        assertThat(item).isEqualTo(new dev.meshfed.core.rotation.ReissueProgress(currentKeyId(), 100, 48,
+                window.slot(99)));
+
+        // a cold container: new instances over the same stores, no tick run in them
+        ManagedLeafReissue coldReissue = reissue();
+        var cold = rotateLeaves(coldReissue);
+        ManagedLeafReissue.Progress expected = new ManagedLeafReissue.Progress(currentKeyId(), 48, 100, window.slot(99));
+        assertThat(coldReissue.progress()).isEqualTo(expected);
+        assertThat(cold.reissueProgress()).isEqualTo(expected);
+        assertThat(cold.rotationStatus().reissue()).isEqualTo(expected);
+        assertThat(coldReissue.observe()).isEqualTo(expected);
+
+        // the cold container's ticks carry on from the stored progress
+        dcs.clock.set(start.plus(dev.meshfed.app.ca.lifecycle.RotateLeaves.TICK_INTERVAL));
+        cold.tick();
+        assertThat(cold.reissueProgress()).isEqualTo(
+                new ManagedLeafReissue.Progress(currentKeyId(), 96, 100, window.slot(99)));
+        dcs.clock.set(start.plus(dev.meshfed.app.ca.lifecycle.RotateLeaves.TICK_INTERVAL.multipliedBy(2)));
+        rotateLeaves(reissue()).tick();
+        ManagedLeafReissue.Progress done = rotateLeaves(reissue()).reissueProgress();
+        assertThat(done).isEqualTo(new ManagedLeafReissue.Progress(currentKeyId(), 100, 100, window.slot(99)));
+        assertThat(done.done()).isTrue();
+    }
+
+    @Test
+    void the_operator_endpoint_of_another_function_instance_shows_the_stored_progress() throws Exception {
+        leaves(100, 1);
+        dcs.activate("dc1");
+        Instant start = dcs.clock.instant();
+        rotateLeaves(reissue()).tick(); // the container that runs the ticks
+
+        var other = rotateLeaves(reissue()); // ca-admin's container: never ticked
+        var json = reissueJson(other);
+        assertThat(json.get("SigningKeyID").asText()).isEqualTo(currentKeyId());
+        assertThat(json.get("Reissued").asLong()).isEqualTo(48);
+        assertThat(json.get("Total").asLong()).isEqualTo(100);
+        assertThat(json.get("LastSlotDeadline").asText())
+                .isEqualTo(ReissueWindow.plan(start, 100, 1).slot(99).toString());
+    }
+
+    @Test
+    void the_progress_of_an_older_change_is_replaced_and_unchanged_progress_is_not_rewritten() {
+        leaves(10, 0);
+        dcs.activate("dc1");
+        var store = dcs.federation.dc("dc1").privateStore();
+        // another run stored the progress of an older change: this change starts from zero
+        store.putReissueProgress(new dev.meshfed.core.rotation.ReissueProgress("old", 5, 5, Instant.EPOCH), 0);
+        ManagedLeafReissue reissue = reissue();
+        reissue.run(Duration.ZERO);
+        var stored = store.reissueProgress().orElseThrow();
+        assertThat(stored.value().signingKeyId()).isEqualTo(currentKeyId());
+        assertThat(stored.value().total()).isEqualTo(10);
+        assertThat(stored.value().reissued()).isZero();
+        long version = stored.version();
+        // nothing changed: the next run writes nothing
+        reissue.run(Duration.ZERO);
+        assertThat(store.reissueProgress().orElseThrow().version()).isEqualTo(version);
+    }
+
+    /** dc1's private table, failing the first {@code failures} writes of the progress item with {@code failure}. */
+    private dev.meshfed.core.store.PrivateStore failingProgressWrites(int failures, RuntimeException failure,
+            List<String> attempts) {
+        dev.meshfed.core.store.TableStore real = dcs.federation.dc("dc1").table(dev.meshfed.core.store.Table.PRIVATE);
+        dev.meshfed.core.store.TableStore failing = new dev.meshfed.core.store.TableStore() {
+            @Override
+            public java.util.Optional<dev.meshfed.core.store.StoredItem> get(dev.meshfed.core.store.ItemKey key,
+                    boolean consistent) {
+                return real.get(key, consistent);
+            }
+
+            @Override
+            public void put(dev.meshfed.core.store.StoredItem item, long expectedVersion) {
+                if (item.key().kind().equals(dev.meshfed.core.store.PrivateStore.REISSUE_PROGRESS)) {
+                    attempts.add(item.key().id());
+                    if (attempts.size() <= failures) {
+                        throw failure;
+                    }
+                }
+                real.put(item, expectedVersion);
+            }
+
+            @Override
+            public void delete(dev.meshfed.core.store.ItemKey key, long expectedVersion) {
+                real.delete(key, expectedVersion);
+            }
+
+            @Override
+            public dev.meshfed.core.store.Page query(String owner, String kind, String startAfter, int limit,
+                    boolean consistent) {
+                return real.query(owner, kind, startAfter, limit, consistent);
+            }
+        };
+        return new dev.meshfed.core.store.PrivateStore(failing, "dc1", dcs.clock);
+    }
+
+    private ManagedLeafReissue reissueOver(dev.meshfed.core.store.PrivateStore store) {
+        return dcs.signCsr("dc1", dcs.activeSigner("dc1"), store).managedLeafReissue(pause -> {
+            pauses.add(pause);
+            dcs.clock.advance(pause);
+        });
+    }
+
+    @Test
+    void a_conflicting_progress_write_is_retried() {
+        leaves(10, 0);
+        dcs.activate("dc1");
+        List<String> attempts = new ArrayList<>();
+        ManagedLeafReissue reissue = reissueOver(
+                failingProgressWrites(2, new dev.meshfed.core.error.Conflict("another run wrote it"), attempts));
+
+        assertThat(reissue.run(Duration.ofSeconds(7))).isEqualTo(3); // slots at 0, 3, 6 s
+
+        assertThat(attempts).hasSizeGreaterThanOrEqualTo(3).containsOnly("current");
+        assertThat(reissue().progress()).isEqualTo(
+                new ManagedLeafReissue.Progress(currentKeyId(), 3, 10, stored("s09").value().reissueAt()));
+    }
+
+    @Test
+    void a_failing_progress_write_never_fails_the_reissue() {
+        leaves(10, 0);
+        dcs.activate("dc1");
+        List<String> attempts = new ArrayList<>();
+        ManagedLeafReissue always = reissueOver(failingProgressWrites(Integer.MAX_VALUE,
+                new dev.meshfed.core.error.Conflict("always contended"), attempts));
+        assertThat(always.run(Duration.ofSeconds(7))).isEqualTo(3);
+        assertThat(attempts).hasSize(2 * ManagedLeafReissue.PROGRESS_ATTEMPTS); // after the slots, after the drain
+
+        ManagedLeafReissue broken = reissueOver(failingProgressWrites(Integer.MAX_VALUE,
+                new IllegalStateException("store unavailable"), new ArrayList<>()));
+        assertThat(broken.run(Duration.ofSeconds(4))).isEqualTo(1); // the slot at 9 s; the clock is at 6 s
+        assertThat(storedLeaves().stream().filter(v -> v.value().signingKeyId().equals(currentKeyId())).count())
+                .isEqualTo(4);
+        // nothing stored: the leaves still pending are the total until a run stores the progress
+        assertThat(reissue().progress()).isEqualTo(ManagedLeafReissue.Progress.NONE);
+        assertThat(reissue().observe().total()).isEqualTo(6);
+    }
+
     @Test
     void nothing_is_reissued_when_the_signer_did_not_change() {
         leaves(5, 0);

@@ -10,6 +10,7 @@ import dev.meshfed.core.leaf.LeafRecord;
 import dev.meshfed.core.leaf.ManagedLeaf;
 import dev.meshfed.core.ratelimit.CsrLease;
 import dev.meshfed.core.ratelimit.TokenBucket;
+import dev.meshfed.core.rotation.ReissueProgress;
 import dev.meshfed.core.store.codec.IntentionTableCodecs;
 import dev.meshfed.core.store.codec.PrivateTableCodecs;
 import dev.meshfed.core.stream.QuarantinedRecord;
@@ -22,7 +23,8 @@ import java.util.Optional;
 /**
  * A DC's private table (regional, never replicated): wrapped keys, the leaf inventory, managed
  * leaves, the intention view with tombstones, the change index, rate-limit buckets, quarantined
- * stream records and idempotency records. Every key carries the local DC's prefix.
+ * stream records, idempotency records, {@code replicate-intentions}' status and the managed leaves'
+ * re-issue progress. Every key carries the local DC's prefix.
  */
 public final class PrivateStore {
     public static final String SIGNER_KEY = "signer-key";
@@ -41,6 +43,8 @@ public final class PrivateStore {
     public static final String REPLICATION_STATUS = "replication-status";
     /** The ID of the intentions table's replication status. */
     public static final String INTENTIONS_STATUS_ID = "intentions";
+    /** {@code rotate-leaves}' re-issue progress ({@link ReissueProgress}), one item per DC ({@code current}). */
+    public static final String REISSUE_PROGRESS = "reissue-progress";
     /** An inventory record outlives its leaf by this much, then DynamoDB's TTL removes it. */
     public static final Duration INVENTORY_GRACE = Duration.ofDays(1);
     /** How long a forwarded write's outcome is remembered. */
@@ -61,6 +65,7 @@ public final class PrivateStore {
     private final Items<QuarantinedRecord> quarantine;
     private final Items<IdempotencyRecord> idempotency;
     private final Items<ReplicationStatus> replicationStatus;
+    private final Items<ReissueProgress> reissueProgress;
 
     public PrivateStore(TableStore table, String localDc, Clock clock) {
         this.dc = localDc;
@@ -76,6 +81,7 @@ public final class PrivateStore {
         this.quarantine = new Items<>(this.table, QUARANTINE, PrivateTableCodecs.QUARANTINE, clock);
         this.idempotency = new Items<>(this.table, IDEMPOTENCY, PrivateTableCodecs.IDEMPOTENCY, clock);
         this.replicationStatus = new Items<>(this.table, REPLICATION_STATUS, PrivateTableCodecs.REPLICATION_STATUS, clock);
+        this.reissueProgress = new Items<>(this.table, REISSUE_PROGRESS, PrivateTableCodecs.REISSUE_PROGRESS, clock);
     }
 
     public Optional<Versioned<WrappedKey>> signerKey(String keyId) {
@@ -181,6 +187,21 @@ public final class PrivateStore {
      */
     public long putIntentionReplicationStatus(ReplicationStatus status, long expectedVersion) {
         return replicationStatus.put(dc, INTENTIONS_STATUS_ID, status, expectedVersion, null);
+    }
+
+    /** {@code rotate-leaves}' re-issue progress, read consistently; empty before its first write. */
+    public Optional<Versioned<ReissueProgress>> reissueProgress() {
+        return reissueProgress.get(dc, "current", true);
+    }
+
+    /**
+     * Writes the re-issue progress if its version is still {@code expectedVersion} (0: none yet).
+     *
+     * @return the new version
+     * @throws Conflict when another tick wrote it first (re-read and retry)
+     */
+    public long putReissueProgress(ReissueProgress progress, long expectedVersion) {
+        return reissueProgress.put(dc, "current", progress, expectedVersion, null);
     }
 
     /** The DC's change index (0 before the first change). */

@@ -24,6 +24,7 @@ import dev.meshfed.core.identity.Datacenter;
 import dev.meshfed.core.intentions.Intention;
 import dev.meshfed.core.intentions.IntentionItem;
 import dev.meshfed.core.intentions.ReplicationStatus;
+import dev.meshfed.core.rotation.ReissueProgress;
 import dev.meshfed.core.leaf.LeafRecord;
 import dev.meshfed.core.leaf.ManagedLeaf;
 import dev.meshfed.core.pki.IntermediateCsrRequest;
@@ -227,6 +228,22 @@ public abstract class TypedStoresContract {
         assertEquals(v, read.version());
         dc2Private.putIntentionReplicationStatus(ReplicationStatus.NONE, v);
         assertEquals(ReplicationStatus.NONE, dc2Private.intentionReplicationStatus().orElseThrow().value());
+    }
+
+    @Test
+    void reissueProgressRoundTripsAndIsWrittenConditionally() {
+        assertTrue(dc2Private.reissueProgress().isEmpty());
+        ReissueProgress p = new ReissueProgress("ab:cd", 100, 48, clock.instant().plusSeconds(125));
+        long v = dc2Private.putReissueProgress(p, 0);
+        assertThrows(Conflict.class, () -> dc2Private.putReissueProgress(p, 0));
+        var read = dc2Private.reissueProgress().orElseThrow();
+        assertEquals(p, read.value());
+        assertEquals(v, read.version());
+        long v2 = dc2Private.putReissueProgress(ReissueProgress.NONE, v);
+        assertThrows(Conflict.class, () -> dc2Private.putReissueProgress(p, v));
+        assertEquals(ReissueProgress.NONE, dc2Private.reissueProgress().orElseThrow().value());
+        assertEquals(v2, dc2Private.reissueProgress().orElseThrow().version());
+        assertTrue(new PrivateStore(table, "dc1", clock).reissueProgress().isEmpty(), "each DC has its own item");
     }
 
     @Test

@@ -176,9 +176,10 @@ public final class RotateLeaves {
 
     /**
      * Where rotation stands from this DC (the {@code Rotation} part of {@code GET
-     * /v1/operator/replication}): the primary's rotation request, the re-issue progress recomputed
-     * from the store ({@link ManagedLeafReissue#observe}, so a container that does not run the
-     * ticks answers too), and in the primary the prune decision of each inactive root.
+     * /v1/operator/replication}): the primary's rotation request, the re-issue progress from the
+     * stored progress item and the leaves still pending ({@link ManagedLeafReissue#observe}, so a
+     * container that does not run the ticks answers the same), and in the primary the prune decision
+     * of each inactive root.
      */
     public RotationStatus rotationStatus() {
         RotationRequest request = d.ca().rotation(true).map(Versioned::value).orElse(null);
@@ -209,7 +210,11 @@ public final class RotateLeaves {
         return this;
     }
 
-    /** Managed leaves re-issued / total after the last signer change and the last slot, as of the last tick. */
+    /**
+     * Managed leaves re-issued / total after the last signer change and the last slot, as the last tick
+     * stored them in the private table ({@code <dc>#reissue-progress#current}): the same in a cold
+     * container. One item read.
+     */
     public ManagedLeafReissue.Progress reissueProgress() {
         ManagedLeafReissue reissue = leafReissue;
         return reissue == null ? ManagedLeafReissue.Progress.NONE : reissue.progress();

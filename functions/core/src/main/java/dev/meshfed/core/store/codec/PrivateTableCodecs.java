@@ -9,6 +9,7 @@ import dev.meshfed.core.leaf.LeafRecord;
 import dev.meshfed.core.leaf.ManagedLeaf;
 import dev.meshfed.core.ratelimit.CsrLease;
 import dev.meshfed.core.ratelimit.TokenBucket;
+import dev.meshfed.core.rotation.ReissueProgress;
 import dev.meshfed.core.store.Attr;
 import dev.meshfed.core.store.Fields;
 import dev.meshfed.core.store.ItemCodec;
@@ -169,6 +170,26 @@ public final class PrivateTableCodecs {
                 return new ReplicationStatus(f.n("appliedVersion"), f.instantOrNull("lastAppliedAt"), f.n("lagMillis"),
                         f.n("authorityViolations"), f.sOrNull("lastError"), f.instantOrNull("lastErrorAt"),
                         f.instantOrNull("lastReconcileAt"), f.n("repairs"));
+            } catch (IllegalArgumentException e) {
+                throw f.error(e.getMessage());
+            }
+        }
+    };
+
+    /** {@code <dc>#reissue-progress#current}: {@code rotate-leaves}' re-issue progress ({@link ReissueProgress}). */
+    public static final ItemCodec<ReissueProgress> REISSUE_PROGRESS = new ItemCodec<>() {
+        @Override
+        public Map<String, Attr> encode(ReissueProgress p) {
+            return Fields.body().s("signingKeyId", p.signingKeyId()).n("total", p.total()).n("reissued", p.reissued())
+                    .instant("lastSlot", p.lastSlot()).build();
+        }
+
+        @Override
+        public ReissueProgress decode(ItemKey key, Map<String, Attr> body) {
+            Fields f = Fields.of(key, body);
+            try {
+                return new ReissueProgress(f.sOrNull("signingKeyId"), f.n("total"), f.n("reissued"),
+                        f.instantOrNull("lastSlot"));
             } catch (IllegalArgumentException e) {
                 throw f.error(e.getMessage());
             }
