@@ -273,8 +273,13 @@ public final class CaAdmin implements HttpFunction {
         if (request.body() != null && new String(request.body(), java.nio.charset.StandardCharsets.UTF_8).strip().length() > 0) {
             @SuppressWarnings("unchecked")
             Map<String, ?> body = Json.read(request, Map.class);
-            force = body != null && (Boolean.TRUE.equals(body.get("ForceWithoutCrossSigning"))
-                    || Boolean.TRUE.equals(body.get("force_without_cross_signing")));
+            for (String key : List.of("ForceWithoutCrossSigning", "force_without_cross_signing")) {
+                Object value = body == null ? null : body.get(key);
+                if (value != null && !(value instanceof Boolean)) {
+                    throw new InvalidInput("invalid JSON body: field \"" + key + "\": expected a boolean");
+                }
+                force |= Boolean.TRUE.equals(value);
+            }
         }
         CaConfig config = caStore.caConfig(caStore.localDc(), true).map(Versioned::value).orElseGet(CaConfig::defaults);
         if (config.suppliedRoot().isPresent()) {

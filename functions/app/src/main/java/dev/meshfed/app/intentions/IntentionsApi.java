@@ -137,7 +137,7 @@ public final class IntentionsApi implements HttpFunction {
 
     /** Every intention the token may read, filtered by {@code ?filter=}; blocking. */
     private HttpResponse list(HttpRequest request, Token token) {
-        Predicate<Intention> filter = IntentionFilter.parse(request.query().first("filter").orElse(""));
+        Predicate<Intention> filter = IntentionFilter.parse(optionalSingle(request.query(), "filter").orElse(""));
         BlockingQuery query = BlockingQuery.parse(request.query(), maxBlockingWait);
         Caller caller = authorizer.caller(token);
         long index = poller.await(query, changeIndex);
@@ -335,6 +335,15 @@ public final class IntentionsApi implements HttpFunction {
                 datacenter(q, "destination-dc").orElse(""));
     }
 
+    /** An optional query parameter given at most once: a second value would be silently ignored otherwise. */
+    private static Optional<String> optionalSingle(QueryString q, String name) {
+        List<String> values = q.all(name);
+        if (values.size() > 1) {
+            throw new InvalidInput("query parameter '" + name + "' given more than once");
+        }
+        return values.stream().findFirst();
+    }
+
     private static String required(QueryString q, String name) {
         List<String> values = q.all(name);
         if (values.size() != 1 || values.get(0).isEmpty()) {
@@ -371,7 +380,7 @@ public final class IntentionsApi implements HttpFunction {
     }
 
     private static Optional<String> datacenter(QueryString q, String name) {
-        Optional<String> dc = q.first(name).filter(s -> !s.isEmpty());
+        Optional<String> dc = optionalSingle(q, name).filter(s -> !s.isEmpty());
         if (dc.isPresent() && !IntentionRules.DATACENTER.matcher(dc.get()).matches()) {
             throw new InvalidInput(name + " \"" + UntrustedText.bounded(dc.get()) + "\" is not a valid datacenter name");
         }

@@ -263,6 +263,18 @@ class CaAdminTest {
     }
 
     @Test
+    void aRotateBodyWithANonBooleanForceIs400AndRecordsNothing() {
+        for (String body : new String[] {"{\"ForceWithoutCrossSigning\":\"yes\"}", "{\"ForceWithoutCrossSigning\":1}",
+                "{\"force_without_cross_signing\":\"true\"}"}) {
+            HttpResponse r = dcs.adminHandler("dc1").handle(HttpRequest.builder("POST", "/v1/connect/ca/rotate")
+                    .body(body).build());
+            assertThat(r.status()).as(body).isEqualTo(400);
+            assertThat(r.body()).contains("expected a boolean");
+        }
+        assertThat(dcs.federation.dc("dc1").caStore().rotation(true)).isEmpty();
+    }
+
+    @Test
     void rotateBeforeTheBootstrapIs503() {
         HttpResponse r = new CaTestDcs().adminHandler("dc1").handle(HttpRequest.builder("POST", "/v1/connect/ca/rotate").build());
         assertThat(r.status()).isEqualTo(503);

@@ -335,6 +335,9 @@ class AclApiTest {
                 new String[] {"PUT", "/v1/acl/policy", "{\"Name\":\"ok\",\"Rules\":\"{\\\"operator\\\":\\\"admin\\\"}\"}"},
                 new String[] {"PUT", "/v1/acl/policy", "{\"Name\":\"ok\",\"Datacenters\":[\"DC_1\"]}"},
                 new String[] {"PUT", "/v1/acl/policy", "{\"ID\":\"x\",\"Name\":\"ok\"}"},
+                new String[] {"PUT", "/v1/acl/policy", "{\"Name\":\"dcp\",\"Datacenters\":[\"dc1\",null]}"},
+                new String[] {"PUT", "/v1/acl/token",
+                        "{\"ServiceIdentities\":[{\"ServiceName\":\"db\",\"Datacenters\":[null]}]}"},
                 new String[] {"PUT", "/v1/acl/policy/" + "%00", "{\"Name\":\"ok\"}"});
         for (String[] c : cases) {
             HttpResponse r = call(c[0], c[1], management, c[2]);

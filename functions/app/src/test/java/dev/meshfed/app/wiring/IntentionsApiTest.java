@@ -362,7 +362,11 @@ class IntentionsApiTest {
                 new String[] {"PUT", INTENTIONS + "/exact?source=a/b/c&destination=db", "{\"Action\":\"allow\"}",
                         "source \"a/b/c\" is invalid"},
                 new String[] {"GET", INTENTIONS + "/check?source=*&destination=db", null, "source \"*\" is invalid"},
-                new String[] {"GET", INTENTIONS + "?index=x", null, "Invalid index"});
+                new String[] {"GET", INTENTIONS + "?index=x", null, "Invalid index"},
+                new String[] {"GET", INTENTIONS + "/exact?source=web&destination=db&source-dc=dc1&source-dc=../x", null,
+                        "query parameter 'source-dc' given more than once"},
+                new String[] {"GET", INTENTIONS + "?filter=a&filter=b", null,
+                        "query parameter 'filter' given more than once"});
         for (String[] c : cases) {
             HttpResponse r = call(c[0], c[1], c[2]);
             assertThat(r.status()).as(c[0] + " " + c[1] + " " + c[2] + ": " + r.body()).isEqualTo(400);
