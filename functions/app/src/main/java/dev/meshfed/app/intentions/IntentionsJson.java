@@ -12,6 +12,7 @@ import dev.meshfed.core.intentions.Intention;
 import dev.meshfed.core.intentions.IntentionRequest;
 import dev.meshfed.core.store.Versioned;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,6 +85,97 @@ final class IntentionsJson {
         }
     }
 
+    private static final java.util.Set<String> HTTP_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT",
+            "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+    /**
+     * Consul's checks of one permission's HTTP match ({@code IntentionHTTPPermission} in
+     * {@code config_entry_intentions.go}), plus the JSON types of every field it knows, so what is
+     * stored and replicated is something every Consul client can decode back.
+     */
+    private static void httpPermission(int k, JsonNode http) {
+        String at = "Permissions[" + k + "].HTTP";
+        int paths = 0;
+        for (String f : List.of("PathExact", "PathPrefix", "PathRegex")) {
+            JsonNode v = http.get(f);
+            if (v == null || v.isNull()) {
+                continue;
+            }
+            if (!v.isTextual()) {
+                throw new InvalidInput("invalid JSON body: field \"" + at + "." + f + "\": expected a string");
+            }
+            if (v.asText().isEmpty()) {
+                continue;
+            }
+            paths++;
+            if (!f.equals("PathRegex") && !v.asText().startsWith("/")) {
+                throw new InvalidInput(at + "." + f + " doesn't start with '/': \"" + UntrustedText.bounded(v.asText())
+                        + "\"");
+            }
+        }
+        if (paths > 1) {
+            throw new InvalidInput(at + " should only contain at most one of PathExact, PathPrefix, or PathRegex");
+        }
+        JsonNode headers = http.get("Header");
+        if (headers != null && !headers.isNull()) {
+            if (!headers.isArray()) {
+                throw new InvalidInput("invalid JSON body: field \"" + at + ".Header\": expected an array");
+            }
+            int h = 0;
+            for (JsonNode header : headers) {
+                String hat = at + ".Header[" + h + "]";
+                if (!header.isObject()) {
+                    throw new InvalidInput("invalid JSON body: field \"" + hat + "\": expected an object");
+                }
+                if (!header.path("Name").isTextual() || header.get("Name").asText().isEmpty()) {
+                    throw new InvalidInput(hat + " missing required Name field");
+                }
+                int matches = 0;
+                for (String f : List.of("Exact", "Prefix", "Suffix", "Regex")) {
+                    JsonNode v = header.get(f);
+                    if (v != null && !v.isNull()) {
+                        if (!v.isTextual()) {
+                            throw new InvalidInput("invalid JSON body: field \"" + hat + "." + f + "\": expected a string");
+                        }
+                        matches += v.asText().isEmpty() ? 0 : 1;
+                    }
+                }
+                for (String f : List.of("Present", "Invert")) {
+                    JsonNode v = header.get(f);
+                    if (v != null && !v.isNull() && !v.isBoolean()) {
+                        throw new InvalidInput("invalid JSON body: field \"" + hat + "." + f + "\": expected a boolean");
+                    }
+                }
+                if (header.path("Present").asBoolean(false)) {
+                    matches++;
+                }
+                if (matches > 1) {
+                    throw new InvalidInput(hat + " should only contain one of Present, Exact, Prefix, Suffix, or Regex");
+                }
+                h++;
+            }
+        }
+        JsonNode methods = http.get("Methods");
+        if (methods != null && !methods.isNull()) {
+            if (!methods.isArray()) {
+                throw new InvalidInput("invalid JSON body: field \"" + at + ".Methods\": expected an array");
+            }
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (JsonNode m : methods) {
+                if (!m.isTextual()) {
+                    throw new InvalidInput("invalid JSON body: field \"" + at + ".Methods\": expected strings");
+                }
+                if (!HTTP_METHODS.contains(m.asText())) {
+                    throw new InvalidInput(at + ".Methods contains an invalid method \"" + UntrustedText.bounded(m.asText())
+                            + "\"");
+                }
+                if (!seen.add(m.asText())) {
+                    throw new InvalidInput(at + ".Methods contains \"" + m.asText() + "\" more than once");
+                }
+            }
+        }
+    }
+
     /** The L7 permissions as compact JSON text; null when absent, JSON null or an empty array. */
     static String permissionsText(JsonNode permissions) {
         if (permissions == null || permissions.isNull()) {
@@ -97,8 +189,8 @@ final class IntentionsJson {
             if (!p.isObject()) {
                 throw new InvalidInput("invalid JSON body: field \"Permissions\": expected an array of objects");
             }
-            // Consul's first two checks of each permission (config_entry_intentions.go); the
-            // HTTP match rules inside are stored as given (L7 rules are for proxies, not decided here)
+            // Consul's checks of each permission (config_entry_intentions.go); L7 rules are for
+            // proxies and count as deny here, but what is stored must be valid for every client
             String action = p.path("Action").isTextual() ? p.get("Action").asText() : "";
             if (!action.equals("allow") && !action.equals("deny")) {
                 throw new InvalidInput("Permissions[" + k + "].Action must be set to 'allow' or 'deny'");
@@ -106,6 +198,7 @@ final class IntentionsJson {
             if (!p.path("HTTP").isObject()) {
                 throw new InvalidInput("Permissions[" + k + "].HTTP is required");
             }
+            httpPermission(k, p.get("HTTP"));
             k++;
         }
         return permissions.isEmpty() ? null : Json.write(permissions);

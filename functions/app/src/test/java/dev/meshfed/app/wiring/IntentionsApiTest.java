@@ -319,6 +319,22 @@ class IntentionsApiTest {
 
     // ---- bad input ----------------------------------------------------------------------------
 
+    /** An exact-PUT body with one deny permission whose HTTP match is {@code http}. */
+    private static String perm(String http) {
+        return "{\"Permissions\":[{\"Action\":\"deny\",\"HTTP\":" + http + "}]}";
+    }
+
+    @Test
+    void aValidL7PermissionIsStoredAndReturnedAsJson() {
+        aclsOn();
+        String body = perm("{\"PathPrefix\":\"/api\",\"Header\":[{\"Name\":\"x-user\",\"Present\":true}],"
+                + "\"Methods\":[\"GET\",\"POST\"]}");
+        assertThat(call("PUT", INTENTIONS + "/exact?source=l7&destination=db", body).status()).isEqualTo(200);
+        HttpResponse r = call("GET", INTENTIONS + "/exact?source=l7&destination=db", null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).contains("\"PathPrefix\":\"/api\"").contains("\"Methods\":[\"GET\",\"POST\"]");
+    }
+
     @Test
     void badInputIsAClear400AndChangesNothing() {
         aclsOn();
@@ -366,7 +382,27 @@ class IntentionsApiTest {
                 new String[] {"GET", INTENTIONS + "/exact?source=web&destination=db&source-dc=dc1&source-dc=../x", null,
                         "query parameter 'source-dc' given more than once"},
                 new String[] {"GET", INTENTIONS + "?filter=a&filter=b", null,
-                        "query parameter 'filter' given more than once"});
+                        "query parameter 'filter' given more than once"},
+                new String[] {"PUT", INTENTIONS + "/exact?source=l7&destination=db", perm("{\"PathPrefix\":5}"),
+                        "invalid JSON body: field \"Permissions[0].HTTP.PathPrefix\": expected a string"},
+                new String[] {"PUT", INTENTIONS + "/exact?source=l7&destination=db", perm("{\"PathPrefix\":\"api\"}"),
+                        "Permissions[0].HTTP.PathPrefix doesn't start with '/'"},
+                new String[] {"PUT", INTENTIONS + "/exact?source=l7&destination=db",
+                        perm("{\"PathExact\":\"/a\",\"PathPrefix\":\"/b\"}"),
+                        "Permissions[0].HTTP should only contain at most one of PathExact, PathPrefix, or PathRegex"},
+                new String[] {"PUT", INTENTIONS + "/exact?source=l7&destination=db", perm("{\"Header\":[null,{}]}"),
+                        "invalid JSON body: field \"Permissions[0].HTTP.Header[0]\": expected an object"},
+                new String[] {"PUT", INTENTIONS + "/exact?source=l7&destination=db", perm("{\"Header\":[{}]}"),
+                        "Permissions[0].HTTP.Header[0] missing required Name field"},
+                new String[] {"PUT", INTENTIONS + "/exact?source=l7&destination=db",
+                        perm("{\"Header\":[{\"Name\":\"x\",\"Exact\":\"a\",\"Prefix\":\"b\"}]}"),
+                        "Permissions[0].HTTP.Header[0] should only contain one of Present, Exact, Prefix, Suffix, or Regex"},
+                new String[] {"PUT", INTENTIONS + "/exact?source=l7&destination=db", perm("{\"Methods\":[null]}"),
+                        "invalid JSON body: field \"Permissions[0].HTTP.Methods\": expected strings"},
+                new String[] {"PUT", INTENTIONS + "/exact?source=l7&destination=db", perm("{\"Methods\":[\"GET\",\"GET\"]}"),
+                        "Permissions[0].HTTP.Methods contains \"GET\" more than once"},
+                new String[] {"PUT", INTENTIONS + "/exact?source=l7&destination=db", perm("{\"Methods\":[\"FETCH\"]}"),
+                        "Permissions[0].HTTP.Methods contains an invalid method \"FETCH\""});
         for (String[] c : cases) {
             HttpResponse r = call(c[0], c[1], c[2]);
             assertThat(r.status()).as(c[0] + " " + c[1] + " " + c[2] + ": " + r.body()).isEqualTo(400);
