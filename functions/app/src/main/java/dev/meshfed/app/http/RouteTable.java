@@ -116,19 +116,12 @@ public final class RouteTable {
      * @throws InvalidInput when the route is found but a path parameter is malformed
      */
     public RouteMatch match(String method, String rawPath) {
-        if (rawPath.length() > MAX_PATH_LENGTH || !rawPath.startsWith("/")) {
+        Optional<Compiled> found = find(rawPath);
+        if (found.isEmpty()) {
             return new RouteMatch.NotFound(rawPath);
         }
+        Compiled best = found.get();
         String[] segments = rawPath.substring(1).split("/", -1);
-        Compiled best = null;
-        for (Compiled c : compiled) {
-            if (c.matches(segments) && (best == null || c.moreSpecificThan(best))) {
-                best = c;
-            }
-        }
-        if (best == null) {
-            return new RouteMatch.NotFound(rawPath);
-        }
         Route route = best.route;
         FunctionName function = route.methods().get(method);
         if (function == null) {
@@ -145,6 +138,28 @@ public final class RouteTable {
             }
         }
         return new RouteMatch.Found(route, function, parameters);
+    }
+
+    /**
+     * The route whose template {@code rawPath} selects (steps 1 and 2 of the class comment), without
+     * looking at the method or decoding parameters: what API Gateway's route selection sees.
+     */
+    public Optional<Route> routeAt(String rawPath) {
+        return find(rawPath).map(c -> c.route);
+    }
+
+    private Optional<Compiled> find(String rawPath) {
+        if (rawPath == null || rawPath.length() > MAX_PATH_LENGTH || !rawPath.startsWith("/")) {
+            return Optional.empty();
+        }
+        String[] segments = rawPath.substring(1).split("/", -1);
+        Compiled best = null;
+        for (Compiled c : compiled) {
+            if (c.matches(segments) && (best == null || c.moreSpecificThan(best))) {
+                best = c;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     /**
