@@ -12,6 +12,7 @@ import static dev.meshfed.app.config.EnvironmentVariables.MESHFED_TABLE_CA;
 import static dev.meshfed.app.config.EnvironmentVariables.MESHFED_TABLE_INTENTIONS;
 import static dev.meshfed.app.config.EnvironmentVariables.MESHFED_TABLE_PRIVATE;
 
+import dev.meshfed.app.forwarding.HttpPrimaryApi;
 import dev.meshfed.app.http.BlockingQuery;
 import dev.meshfed.core.config.GoDuration;
 import dev.meshfed.core.error.InvalidInput;
@@ -197,11 +198,9 @@ public record DcConfig(Datacenter datacenter, Datacenter primary, Tables tables,
     /** https anywhere; plain http only to a loopback host ({@code meshfed dev}, tests). */
     private static URI primaryApiUrl(String value) {
         URI uri = url(value);
-        String scheme = uri.getScheme();
-        String host = uri.getHost();
-        boolean loopback = host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
-        if (host == null || !("https".equals(scheme) || ("http".equals(scheme) && loopback))
-                || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        try {
+            HttpPrimaryApi.checkBaseUri(uri); // the forwarder's own rule, checked once here at start-up
+        } catch (IllegalArgumentException e) {
             throw new InvalidInput("must be an https URL with a host (http only to a loopback host), such as"
                     + " https://abc123.execute-api.eu-west-1.amazonaws.com");
         }

@@ -112,6 +112,16 @@ public final class HttpPrimaryApi implements PrimaryApi {
                 .build();
     }
 
+    /**
+     * Checks that {@code uri} can be a primary's API base URI (the rule of the class comment), so
+     * configuration can refuse it before anything is built.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static void checkBaseUri(URI uri) {
+        checkedBase(uri);
+    }
+
     private static String checkedBase(URI uri) {
         Objects.requireNonNull(uri, "baseUri");
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
