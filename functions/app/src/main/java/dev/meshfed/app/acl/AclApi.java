@@ -159,17 +159,9 @@ public final class AclApi implements HttpFunction {
     }
 
     private static PolicyRequest policyRequest(AclJson.PolicyBody body) {
-        return new PolicyRequest(body.name(), body.description(), body.rules(),
-                noNulls(body.datacenters(), "Datacenters"));
+        return new PolicyRequest(body.name(), body.description(), body.rules(), body.datacenters());
     }
 
-    /** {@code list} with no null element (Jackson lets {@code [null]} through into a list of strings). */
-    private static List<String> noNulls(List<String> list, String field) {
-        if (list != null && list.stream().anyMatch(java.util.Objects::isNull)) {
-            throw new InvalidInput("invalid JSON body: field \"" + field + "\": expected strings, not null");
-        }
-        return list;
-    }
 
     // ---- tokens -------------------------------------------------------------------------------
 
@@ -227,8 +219,7 @@ public final class AclApi implements HttpFunction {
                     if (s == null || s.serviceName() == null) {
                         throw new InvalidInput("Service identity is missing the service name field on this token");
                     }
-                    return new AclToken.ServiceIdentity(s.serviceName(),
-                            noNulls(s.datacenters(), "ServiceIdentities.Datacenters"));
+                    return new AclToken.ServiceIdentity(s.serviceName(), s.datacenters());
                 }).toList();
         return new TokenRequest(nonEmpty(body.accessorId()), nonEmpty(body.secretId()), body.description(), refs, ids,
                 Boolean.TRUE.equals(body.local()));

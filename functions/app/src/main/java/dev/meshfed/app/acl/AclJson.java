@@ -3,6 +3,8 @@ package dev.meshfed.app.acl;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import dev.meshfed.core.acl.AclPolicy;
 import dev.meshfed.core.acl.AclToken;
 
@@ -26,7 +28,7 @@ final class AclJson {
     /** A policy in a request body. */
     record PolicyBody(@JsonProperty("ID") String id, @JsonProperty("Name") String name,
             @JsonProperty("Description") String description, @JsonProperty("Rules") String rules,
-            @JsonProperty("Datacenters") List<String> datacenters) {
+            @JsonSetter(contentNulls = Nulls.FAIL) @JsonProperty("Datacenters") List<String> datacenters) {
     }
 
     /** A policy link, in and out: {@code {"ID":...}} or {@code {"Name":...}}. */
@@ -38,7 +40,8 @@ final class AclJson {
     /** A service identity, in and out. */
     @JsonPropertyOrder({"ServiceName", "Datacenters"})
     record ServiceIdentity(@JsonProperty("ServiceName") String serviceName,
-            @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("Datacenters") List<String> datacenters) {
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonSetter(contentNulls = Nulls.FAIL)
+            @JsonProperty("Datacenters") List<String> datacenters) {
     }
 
     /**
