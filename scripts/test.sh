@@ -22,14 +22,18 @@ if ! command -v openssl >/dev/null 2>&1; then
   fi
 fi
 
-# dynalite: the DynamoDB-API server the DynamoDB adapter's tests run against (in memory, on a
-# free loopback port). Installed into .tools/ (git-ignored), pinned to one exact version; a
-# different installed version is replaced.
+# Node tools of the tests, installed into .tools/ (git-ignored), each pinned to one exact version;
+# a different installed version is replaced:
+# - dynalite: the DynamoDB-API server the DynamoDB adapter's tests run against (in memory, on a
+#   free loopback port);
+# - @cdktf/hcl2json: HashiCorp's HCL parser (compiled to WebAssembly) through which the infra tests
+#   read infra/terraform.
 DYNALITE_VERSION=4.0.0
-DYNALITE_DIR="$ROOT/.tools/node_modules/dynalite"
-installed_dynalite() {
-  [ -f "$DYNALITE_DIR/package.json" ] || return 0
-  node -p 'require(process.argv[1]).version' "$DYNALITE_DIR/package.json" 2>/dev/null || true
+HCL2JSON_VERSION=0.21.0
+installed_version() {
+  local pkg="$ROOT/.tools/node_modules/$1/package.json"
+  [ -f "$pkg" ] || return 0
+  node -p 'require(process.argv[1]).version' "$pkg" 2>/dev/null || true
 }
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "test: node (20 or newer) and npm are required: the DynamoDB adapter's tests run against dynalite" >&2
@@ -39,10 +43,12 @@ if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0
   echo "test: dynalite $DYNALITE_VERSION needs node 20 or newer (found $(node --version))" >&2
   exit 1
 fi
-if [ "$(installed_dynalite)" != "$DYNALITE_VERSION" ]; then
-  echo "test: installing dynalite@$DYNALITE_VERSION into .tools/" >&2
+if [ "$(installed_version dynalite)" != "$DYNALITE_VERSION" ] \
+    || [ "$(installed_version @cdktf/hcl2json)" != "$HCL2JSON_VERSION" ]; then
+  echo "test: installing dynalite@$DYNALITE_VERSION and @cdktf/hcl2json@$HCL2JSON_VERSION into .tools/" >&2
   mkdir -p "$ROOT/.tools"
-  npm install --prefix "$ROOT/.tools" --no-audit --no-fund "dynalite@$DYNALITE_VERSION" >&2
+  npm install --prefix "$ROOT/.tools" --no-audit --no-fund --save-exact \
+    "dynalite@$DYNALITE_VERSION" "@cdktf/hcl2json@$HCL2JSON_VERSION" >&2
 fi
 
 exec ./mvnw -B -ntp verify "$@"
