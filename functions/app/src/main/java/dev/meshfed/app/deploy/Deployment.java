@@ -75,6 +75,10 @@ public final class Deployment {
     /** One full vCPU: signing and key generation are CPU-bound. */
     private static final int MB_ONE_VCPU = 1769;
 
+    /*
+     * Grants (proved exact by DeployablePermissionsTest): every HTTP deployable reads INTENTIONS for
+     * ACL tokens and policies and PRIVATE for the change index behind X-Consul-Index.
+     */
     private static final List<Deployable> DEPLOYABLES = List.of(
             new Deployable(FunctionName.FETCH_ROOTS, new Trigger.Http(), MB_DEFAULT, HTTP_TIMEOUT,
                     OptionalInt.of(BLOCKING_RESERVED_CONCURRENCY),
@@ -82,24 +86,31 @@ public final class Deployment {
                     Set.of()),
             new Deployable(FunctionName.SIGN_CSR, new Trigger.Http(), MB_ONE_VCPU, HTTP_TIMEOUT,
                     OptionalInt.of(BLOCKING_RESERVED_CONCURRENCY),
+                    // PRIVATE writes: the CSR rate limiter, the leaf inventory and managed leaves
                     Map.of(Table.CA, Set.of(READ), Table.INTENTIONS, Set.of(READ),
                             Table.PRIVATE, Set.of(READ, WRITE_OWN_KEYS)),
+                    // signs with the DC's intermediate; makes managed leaves' keys and serves them stored
                     union(Set.of(new KmsUse(KeyPurpose.INTERMEDIATE, KmsUse.Action.DECRYPT)),
                             KmsUse.both(KeyPurpose.MANAGED_LEAF))),
             new Deployable(FunctionName.INTENTIONS_API, new Trigger.Http(), MB_DEFAULT, HTTP_TIMEOUT,
                     OptionalInt.of(BLOCKING_RESERVED_CONCURRENCY),
+                    // CA: the trust domain (authorize); INTENTIONS writes in the primary only (a secondary
+                    // forwards); PRIVATE writes: the change index and the primary's idempotency records
                     Map.of(Table.CA, Set.of(READ), Table.INTENTIONS, Set.of(READ, WRITE_OWN_KEYS),
                             Table.PRIVATE, Set.of(READ, WRITE_OWN_KEYS)),
+                    // the primary seals each applied write's answer and opens it for a replay
                     KmsUse.both(KeyPurpose.FORWARDED_RESPONSE)),
             new Deployable(FunctionName.CA_ADMIN, new Trigger.Http(), MB_DEFAULT, HTTP_TIMEOUT, OptionalInt.empty(),
+                    // INTENTIONS writes: ACL tokens and policies (the primary's); PRIVATE as intentions-api
                     Map.of(Table.CA, Set.of(READ, WRITE_OWN_KEYS), Table.INTENTIONS, Set.of(READ, WRITE_OWN_KEYS),
                             Table.PRIVATE, Set.of(READ, WRITE_OWN_KEYS)),
                     union(KmsUse.both(KeyPurpose.FORWARDED_RESPONSE),
                             // a supplied root key is staged encrypted: encrypt-only, never decrypted here
                             Set.of(new KmsUse(KeyPurpose.ROOT, KmsUse.Action.GENERATE_DATA_KEY)))),
-            rotateLeaves(new Trigger.Stream(Table.CA), MB_DEFAULT, Duration.ofSeconds(60)),
+            rotateLeaves(new Trigger.Stream(Table.CA), MB_DEFAULT, Duration.ofSeconds(60), rotateLeavesKms(false)),
             // a tick may spend up to TICK_INTERVAL re-issuing managed leaves, then renews and prunes
-            rotateLeaves(new Trigger.Schedule(RotateLeaves.TICK_INTERVAL), MB_ONE_VCPU, Duration.ofSeconds(120)),
+            rotateLeaves(new Trigger.Schedule(RotateLeaves.TICK_INTERVAL), MB_ONE_VCPU, Duration.ofSeconds(120),
+                    rotateLeavesKms(true)),
             replicateIntentions(new Trigger.Stream(Table.INTENTIONS), Duration.ofSeconds(60)),
             replicateIntentions(new Trigger.Schedule(ReplicateIntentions.RECONCILE_INTERVAL), Duration.ofSeconds(120)));
 
@@ -248,20 +259,31 @@ public final class Deployment {
                 .map(Deployable::name).sorted().collect(Collectors.joining(","));
     }
 
-    private static Set<KmsUse> rotateLeavesKms() {
+    /**
+     * rotate-leaves' KMS calls. Both trigger kinds bootstrap and rotate the root (made, then used to
+     * cross-sign and sign intermediates), store new intermediates (never sign with them), and make a
+     * secondary's enrolment key and sign its CSR requests with it (whichever runs first makes it).
+     * Only the tick re-issues managed leaves: it signs with the DC's intermediate and wraps each new
+     * leaf key; no rotate-leaves path unwraps a managed leaf's key (only sign-csr serves them).
+     */
+    private static Set<KmsUse> rotateLeavesKms(boolean reissuesManagedLeaves) {
         Set<KmsUse> s = new HashSet<>();
-        for (KeyPurpose p : List.of(KeyPurpose.ROOT, KeyPurpose.INTERMEDIATE, KeyPurpose.ENROLMENT, KeyPurpose.MANAGED_LEAF)) {
-            s.addAll(KmsUse.both(p));
+        s.addAll(KmsUse.both(KeyPurpose.ROOT));
+        s.addAll(KmsUse.both(KeyPurpose.ENROLMENT));
+        s.add(new KmsUse(KeyPurpose.INTERMEDIATE, KmsUse.Action.GENERATE_DATA_KEY));
+        if (reissuesManagedLeaves) {
+            s.add(new KmsUse(KeyPurpose.INTERMEDIATE, KmsUse.Action.DECRYPT));
+            s.add(new KmsUse(KeyPurpose.MANAGED_LEAF, KmsUse.Action.GENERATE_DATA_KEY));
         }
         return s;
     }
 
-    private static Deployable rotateLeaves(Trigger trigger, int memoryMb, Duration timeout) {
+    private static Deployable rotateLeaves(Trigger trigger, int memoryMb, Duration timeout, Set<KmsUse> kms) {
         return new Deployable(FunctionName.ROTATE_LEAVES, trigger, memoryMb, timeout, OptionalInt.empty(),
-                Map.of(Table.CA, Set.of(READ, WRITE_OWN_KEYS), Table.PRIVATE, Set.of(READ, WRITE_OWN_KEYS)),
-                rotateLeavesKms());
+                Map.of(Table.CA, Set.of(READ, WRITE_OWN_KEYS), Table.PRIVATE, Set.of(READ, WRITE_OWN_KEYS)), kms);
     }
 
+    /** Reads the intentions table; writes the DC's view of it in the private table. */
     private static Deployable replicateIntentions(Trigger trigger, Duration timeout) {
         return new Deployable(FunctionName.REPLICATE_INTENTIONS, trigger, MB_DEFAULT, timeout, OptionalInt.empty(),
                 Map.of(Table.INTENTIONS, Set.of(READ), Table.PRIVATE, Set.of(READ, WRITE_OWN_KEYS)), Set.of());
