@@ -26,22 +26,22 @@ public final class PermissionCheck {
      */
     public static List<String> undeclared(Deployable declared, DatacenterRole role, String dc, Set<Use> uses) {
         Set<String> problems = new TreeSet<>();
+        String where = declared.name() + " in " + dc + " (" + role + ")";
         for (Use u : uses) {
             if (u instanceof Use.TableCall t) {
                 if (!declared.may(t.table(), t.access())) {
-                    problems.add(declared.name() + " in " + role + " uses " + t.access() + " on " + t.table()
+                    problems.add(where + " uses " + t.access() + " on " + t.table()
                             + " without declaring it");
                 }
                 if (t.access() == TableAccess.WRITE_OWN_KEYS && !t.owner().equals(dc)) {
-                    problems.add(declared.name() + " in " + role + " writes a key of " + t.owner() + " in "
+                    problems.add(where + " writes a key of " + t.owner() + " in "
                             + t.table() + ": dynamodb:LeadingKeys allows only " + dc + "#*");
                 }
             } else if (u instanceof Use.KmsCall k) {
                 if (!declared.kms().contains(k.use())) {
-                    problems.add(declared.name() + " in " + role + " calls " + k + " without declaring it");
+                    problems.add(where + " calls " + k + " without declaring it");
                 } else if (k.use().primaryOnly() && role != DatacenterRole.PRIMARY) {
-                    problems.add(declared.name() + " in " + role + " calls " + k
-                            + ", which only the primary's facts grant");
+                    problems.add(where + " calls " + k + ", which only the primary's facts grant");
                 }
             }
         }

@@ -45,7 +45,7 @@ class PermissionCheckTest {
     void aDeclarationWithoutATableAccessItUsesIsReported() {
         Deployable narrowed = without(SIGN_CSR, Table.PRIVATE, TableAccess.WRITE_OWN_KEYS);
         assertThat(PermissionCheck.undeclared(narrowed, DatacenterRole.PRIMARY, "dc1", everythingSignCsrDeclares()))
-                .containsExactly("sign-csr-http in PRIMARY uses WRITE_OWN_KEYS on PRIVATE without declaring it");
+                .containsExactly("sign-csr-http in dc1 (PRIMARY) uses WRITE_OWN_KEYS on PRIVATE without declaring it");
     }
 
     @Test
@@ -56,7 +56,7 @@ class PermissionCheckTest {
                 SIGN_CSR.timeout(), SIGN_CSR.reservedConcurrency(), SIGN_CSR.tables(), kms);
         assertThat(PermissionCheck.undeclared(narrowed, DatacenterRole.SECONDARY, "dc2", Set.of(
                 new Use.KmsCall(new KmsUse(KeyPurpose.INTERMEDIATE, KmsUse.Action.DECRYPT)))))
-                .containsExactly("sign-csr-http in SECONDARY calls DECRYPT INTERMEDIATE without declaring it");
+                .containsExactly("sign-csr-http in dc2 (SECONDARY) calls DECRYPT INTERMEDIATE without declaring it");
     }
 
     @Test
@@ -73,7 +73,7 @@ class PermissionCheckTest {
     void aWriteOfAnotherDatacentersKeyIsReportedThoughTheTableIsDeclared() {
         assertThat(PermissionCheck.undeclared(SIGN_CSR, DatacenterRole.SECONDARY, "dc2",
                 Set.of(new Use.TableCall(Table.PRIVATE, TableAccess.WRITE_OWN_KEYS, "dc1"))))
-                .containsExactly("sign-csr-http in SECONDARY writes a key of dc1 in PRIVATE: dynamodb:LeadingKeys allows only dc2#*");
+                .containsExactly("sign-csr-http in dc2 (SECONDARY) writes a key of dc1 in PRIVATE: dynamodb:LeadingKeys allows only dc2#*");
         // reads of other DCs' items are what READ allows (a secondary reads the primary's bundle)
         assertThat(PermissionCheck.undeclared(SIGN_CSR, DatacenterRole.SECONDARY, "dc2",
                 Set.of(new Use.TableCall(Table.CA, TableAccess.READ, "dc1")))).isEmpty();
@@ -84,7 +84,7 @@ class PermissionCheckTest {
         Use rootDecrypt = new Use.KmsCall(new KmsUse(KeyPurpose.ROOT, KmsUse.Action.DECRYPT));
         assertThat(PermissionCheck.undeclared(ROTATE_TICK, DatacenterRole.PRIMARY, "dc1", Set.of(rootDecrypt))).isEmpty();
         assertThat(PermissionCheck.undeclared(ROTATE_TICK, DatacenterRole.SECONDARY, "dc2", Set.of(rootDecrypt)))
-                .containsExactly("rotate-leaves-tick in SECONDARY calls DECRYPT ROOT, which only the primary's facts grant");
+                .containsExactly("rotate-leaves-tick in dc2 (SECONDARY) calls DECRYPT ROOT, which only the primary's facts grant");
         // a root-purpose grant used nowhere but a secondary is not a use of the primary's grant
         assertThat(PermissionCheck.unused(ROTATE_TICK, Map.of(DatacenterRole.SECONDARY, Set.of(rootDecrypt)), Set.of()))
                 .contains("rotate-leaves-tick DECRYPT ROOT is declared but never used");
