@@ -96,7 +96,15 @@ class DeployablePermissionsTest {
 
     private final MultiDcHarness harness = new MultiDcHarness(List.of("dc1", "dc2", "dc3"), "dc1");
     private final Map<String, UseRecorder> recorders = new LinkedHashMap<>();
-    private final Map<String, DcFunctions> dcs = new LinkedHashMap<>();
+    /** The DCs' names, the primary first. */
+    private final List<String> dcs = List.of("dc1", "dc2", "dc3");
+    /**
+     * Per DC and deployable, its own wiring: each deployable is a Lambda function with its own
+     * instances, so no in-memory cache (an unwrapped signing key, say) carries one deployable's
+     * call over to another, as one shared wiring would.
+     */
+    private final Map<String, Map<String, DcFunctions>> instances = new LinkedHashMap<>();
+    private final Map<String, LocalKeyCustody> keks = new LinkedHashMap<>();
     /** The (method, route template) pairs each DC was called on, to prove every route was exercised. */
     private final Map<String, Set<String>> routesCalled = new LinkedHashMap<>();
     private final List<String> unexpected = new ArrayList<>();
@@ -106,34 +114,42 @@ class DeployablePermissionsTest {
     @BeforeAll
     void runTheScenario() throws Exception {
         primaryGateway = new LoopbackGateway(r -> call("dc1", r));
-        for (String dc : List.of("dc1", "dc2", "dc3")) {
+        for (String dc : dcs) {
             UseRecorder recorder = new UseRecorder(dc);
             recorders.put(dc, recorder);
             routesCalled.put(dc, new TreeSet<>());
-            var d = harness.dc(dc);
+            instances.put(dc, new LinkedHashMap<>());
             byte[] kek = new byte[LocalKeyCustody.KEK_BYTES];
             new SecureRandom().nextBytes(kek);
+            keks.put(dc, new LocalKeyCustody(kek));
+            // the stream deployables, one record per call as Funqy hands them over
+            var caStream = functions(dc, ROTATE_STREAM).rotateLeavesStream();
+            harness.subscribe(dc, Table.CA, StreamSubscriber.perRecord(r -> recorder.run(ROTATE_STREAM,
+                    () -> caStream.onRecord(r))));
+            var intentionsStream = functions(dc, REPLICATE_STREAM).replicateIntentionsStream();
+            harness.subscribe(dc, Table.INTENTIONS, StreamSubscriber.perRecord(r -> recorder.run(REPLICATE_STREAM,
+                    () -> intentionsStream.onRecord(r))));
+        }
+        scenario();
+    }
+
+    /** {@code deployable}'s wiring in {@code dc}, as its Lambda instance builds it: stores, custody, functions. */
+    private DcFunctions functions(String dc, String deployable) {
+        return instances.get(dc).computeIfAbsent(deployable, n -> {
+            UseRecorder recorder = recorders.get(dc);
+            var d = harness.dc(dc);
             Optional<PrimaryApi> primaryApi = dc.equals("dc1") ? Optional.empty()
                     : Optional.of(new HttpPrimaryApi(primaryGateway.uri(), "dc1", dc));
             // below the typed stores' owner guards: what would reach DynamoDB
-            DcFunctions f = DcFunctions.build(
+            return DcFunctions.build(
                     new CaStore(new RecordingTableStore(d.table(Table.CA), Table.CA, recorder), dc, "dc1", harness.clock()),
                     new IntentionStore(new RecordingTableStore(d.table(Table.INTENTIONS), Table.INTENTIONS, recorder), dc,
                             "dc1", harness.clock()),
                     new PrivateStore(new RecordingTableStore(d.table(Table.PRIVATE), Table.PRIVATE, recorder), dc,
                             harness.clock()),
-                    new RecordingKeyCustody(new LocalKeyCustody(kek), recorder), PROVIDERS, DcConfig.AclMode.ON,
-                    primaryApi, BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, harness.clock(), new RecordingMetrics());
-            dcs.put(dc, f);
-            // the stream deployables, one record per call as Funqy hands them over
-            var caStream = f.rotateLeavesStream();
-            harness.subscribe(dc, Table.CA, StreamSubscriber.perRecord(r -> recorder.run(ROTATE_STREAM,
-                    () -> caStream.onRecord(r))));
-            var intentionsStream = f.replicateIntentionsStream();
-            harness.subscribe(dc, Table.INTENTIONS, StreamSubscriber.perRecord(r -> recorder.run(REPLICATE_STREAM,
-                    () -> intentionsStream.onRecord(r))));
-        }
-        scenario();
+                    new RecordingKeyCustody(keks.get(dc), recorder), PROVIDERS, DcConfig.AclMode.ON, primaryApi,
+                    BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, harness.clock(), new RecordingMetrics());
+        });
     }
 
     @AfterAll
@@ -191,8 +207,8 @@ class DeployablePermissionsTest {
         assertThat(harness.dc("dc1").caStore().bundle(true).orElseThrow().value().roots()).hasSizeGreaterThanOrEqualTo(3);
 
         // the reconcile tick, then four days of ticks: renewals, re-issue and pruning of the old roots
-        for (String dc : dcs.keySet()) {
-            recorders.get(dc).run(REPLICATE_TICK, () -> dcs.get(dc).replicateIntentions().reconcile());
+        for (String dc : dcs) {
+            recorders.get(dc).run(REPLICATE_TICK, () -> functions(dc, REPLICATE_TICK).replicateIntentions().reconcile());
         }
         for (int i = 0; i < 16; i++) {
             harness.advance(Duration.ofHours(6));
@@ -201,19 +217,19 @@ class DeployablePermissionsTest {
                 expect(200, dc, "GET", "/v1/agent/connect/ca/leaf/web", management, null);
             }
         }
-        for (String dc : dcs.keySet()) {
-            recorders.get(dc).run(REPLICATE_TICK, () -> dcs.get(dc).replicateIntentions().reconcile());
+        for (String dc : dcs) {
+            recorders.get(dc).run(REPLICATE_TICK, () -> functions(dc, REPLICATE_TICK).replicateIntentions().reconcile());
         }
         harness.settle();
     }
 
     /** One rotate-leaves tick in each DC, each followed by the streams it causes. */
     private void ticks() {
-        dcs.keySet().forEach(this::tick);
+        dcs.forEach(this::tick);
     }
 
     private void tick(String dc) {
-        recorders.get(dc).run(ROTATE_TICK, () -> dcs.get(dc).rotateLeaves().tick());
+        recorders.get(dc).run(ROTATE_TICK, () -> functions(dc, ROTATE_TICK).rotateLeaves().tick());
         harness.settle();
     }
 
@@ -380,8 +396,8 @@ class DeployablePermissionsTest {
         } else {
             function = RouteTable.deployed().defaultRouteFunction();
         }
-        return recorders.get(dc).as(Deployment.httpDeployable(function).name(),
-                () -> dcs.get(dc).httpHandler(function).handle(request));
+        String deployable = Deployment.httpDeployable(function).name();
+        return recorders.get(dc).as(deployable, () -> functions(dc, deployable).httpHandler(function).handle(request));
     }
 
     // ---- the proofs -----------------------------------------------------------------------------
