@@ -243,6 +243,9 @@ class DeployablePermissionsTest {
         expect(200, dc, "GET", "/v1/connect/ca/roots", null, null);
         expect(200, dc, "GET", "/v1/connect/ca/roots?pem=true", null, null);
         expect(200, dc, "GET", "/v1/agent/connect/ca/roots", null, null);
+        // blocking reads whose index is already behind answer at once (no real wait), through the poller
+        expect(200, dc, "GET", "/v1/connect/ca/roots?index=1&wait=1s", null, null);
+        expect(200, dc, "GET", "/v1/agent/connect/ca/leaf/web?index=1&wait=1s", management, null);
         expect(200, dc, "GET", "/v1/connect/ca/configuration", management, null);
         expect(200, dc, "PUT", "/v1/connect/ca/configuration", management,
                 "{\"Provider\":\"consul\",\"Config\":{\"LeafCertTTL\":\"72h\"}}");
@@ -299,6 +302,7 @@ class DeployablePermissionsTest {
         harness.settle();
         expect(200, dc, "GET", "/v1/connect/intentions/exact?source=api-" + dc + "&destination=db", management, null);
         expect(200, dc, "GET", "/v1/connect/intentions/match?by=destination&name=db", management, null);
+        expect(200, dc, "GET", "/v1/connect/intentions/match?by=destination&name=db&index=1&wait=1s", management, null);
         expect(200, dc, "GET", "/v1/connect/intentions/check?source=web-" + dc + "&destination=db", management, null);
         expect(200, dc, "POST", "/v1/agent/connect/authorize", management, "{\"Target\":\"db\",\"ClientCertURI\":"
                 + "\"spiffe://" + bundle.trustDomain().value() + "/ns/default/dc/" + dc + "/svc/api-" + dc + "\"}");
