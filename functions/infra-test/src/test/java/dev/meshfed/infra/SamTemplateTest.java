@@ -22,12 +22,16 @@ import org.junit.jupiter.api.Test;
  */
 class SamTemplateTest {
 
-    /** Parameter values of a primary DC; table names unlike the defaults, so a hard-coded name cannot pass. */
+    /**
+     * Parameter values of a primary DC. Every value the functions' environment carries differs from
+     * its parameter's default, so a literal in the template instead of the parameter cannot pass.
+     */
     static final Map<String, String> PRIMARY = Map.of("Datacenter", "dc-one", "PrimaryDatacenter", "dc-one",
-            "CaTableName", "ca-under-test", "IntentionsTableName", "intentions-under-test");
+            "CaTableName", "ca-under-test", "IntentionsTableName", "intentions-under-test", "Acl", "off",
+            "MaxBlockingWait", "7s");
     static final Map<String, String> SECONDARY = Map.of("Datacenter", "dc-two", "PrimaryDatacenter", "dc-one",
-            "CaTableName", "ca-under-test", "IntentionsTableName", "intentions-under-test",
-            "PrimaryApiUrl", "https://primary.example.test");
+            "CaTableName", "ca-under-test", "IntentionsTableName", "intentions-under-test", "Acl", "off",
+            "MaxBlockingWait", "7s", "PrimaryApiUrl", "https://primary.example.test");
 
     private static Map<String, Object> dcYaml() {
         return SamTemplateFacts.load(RepoFiles.resolve("infra/sam/dc.yaml"));
