@@ -124,6 +124,32 @@ class SamTemplateTest {
     }
 
     @Test
+    void theReaderRefusesAnEnvironmentValueThatIsNotTheDcsConfiguration() {
+        Map<String, Object> t = dcYaml();
+        Map<String, Object> vars = map(map(map(map(t.get("Globals"), "g").get("Function"), "f")
+                .get("Environment"), "e").get("Variables"), "v");
+        vars.put("MESHFED_TABLE_PRIVATE", "meshfed-dc-one-private"); // a literal instead of the stack's table
+
+        assertThatThrownBy(() -> new SamTemplateFacts(t, PRIMARY).dcFacts())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("MESHFED_TABLE_PRIVATE is meshfed-dc-one-private");
+    }
+
+    @Test
+    void alarmsNotifyTheTopicOnlyWhenOneIsGiven() {
+        Map<String, String> withTopic = new HashMap<>(PRIMARY);
+        withTopic.put("AlarmTopicArn", "arn:aws:sns:test-region-1:111122223333:meshfed-alarms");
+        SamTemplateFacts sam = new SamTemplateFacts(dcYaml(), withTopic);
+        // the reader requires AlarmActions and OKActions = [the topic] on every alarm here, none without
+        FactsAssert.assertSameFacts("infra/sam/dc.yaml (primary with an alarm topic)",
+                Deployment.facts(DatacenterRole.PRIMARY), sam.dcFacts());
+        assertThat(sam.properties("SignerExpiryAlarm").get("AlarmActions"))
+                .isEqualTo(List.of("arn:aws:sns:test-region-1:111122223333:meshfed-alarms"));
+        assertThat(new SamTemplateFacts(dcYaml(), PRIMARY).properties("SignerExpiryAlarm"))
+                .doesNotContainKeys("AlarmActions", "OKActions");
+    }
+
+    @Test
     void noReservedConcurrencyOrThrottleParameterCanBeZero() {
         Map<String, Object> t = dcYaml();
         Map<String, Object> params = map(t.get("Parameters"), "Parameters");
