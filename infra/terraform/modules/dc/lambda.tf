@@ -14,16 +14,12 @@ data "aws_iam_policy_document" "lambda_assume" {
   statement {
     actions = ["sts:AssumeRole"]
 
+    # Only a function created with the role (which needs iam:PassRole on it) can use it. No
+    # aws:SourceAccount/SourceArn condition: it could not be verified here that Lambda sets them
+    # when it assumes an execution role, and a condition it does not meet disables every function.
     principals {
       type        = "Service"
       identifiers = ["lambda.amazonaws.com"]
-    }
-
-    # Only Lambda functions of this account may assume the roles (confused-deputy guard).
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
     }
   }
 }
