@@ -32,9 +32,16 @@ class TerraformModuleTest {
     private static final String GLOBAL_TABLES = "infra/terraform/modules/global-tables";
     private static HclModule dc;
 
+    /** Modules of the repository, each parsed once (a parse starts node). */
+    private static final Map<Path, HclModule> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+
     @BeforeAll
     static void readTheDcModule() {
-        dc = HclModule.load(RepoFiles.resolve(DC));
+        dc = load(RepoFiles.resolve(DC));
+    }
+
+    private static HclModule load(Path dir) {
+        return LOADED.computeIfAbsent(dir.normalize(), HclModule::load);
     }
 
     @Test
@@ -77,8 +84,38 @@ class TerraformModuleTest {
     }
 
     @Test
+    void everyFunctionLogsToItsOwnLogGroupWithRetention() {
+        JsonNode groups = dc.resource("aws_cloudwatch_log_group", "fn");
+        assertThat(groups.get("for_each").asText()).isEqualTo("${local.deployables}");
+        assertThat(groups.get("retention_in_days").asText()).isEqualTo("${var.log_retention_days}");
+        JsonNode fn = dc.resource("aws_lambda_function", "fn");
+        assertThat(fn.get("for_each").asText()).isEqualTo("${local.deployables}");
+        assertThat(fn.get("logging_config").get(0).get("log_group").asText())
+                .isEqualTo("${aws_cloudwatch_log_group.fn[each.key].name}");
+        assertThat(dc.resource("aws_cloudwatch_log_group", "api").get("retention_in_days").asText())
+                .isEqualTo("${var.log_retention_days}");
+    }
+
+    @Test
+    void thePrivateTableAndTheFailureQueueAreDurableAndEncrypted() {
+        JsonNode table = dc.resource("aws_dynamodb_table", "private");
+        assertThat(table.get("hash_key").asText()).isEqualTo("pk");
+        assertThat(table.get("range_key").asText()).isEqualTo("sk");
+        List<String> attributes = new ArrayList<>();
+        table.get("attribute").forEach(a -> attributes.add(a.get("name").asText() + " " + a.get("type").asText()));
+        assertThat(attributes).containsExactlyInAnyOrder("pk S", "sk S");
+        assertThat(table.get("ttl").get(0).get("attribute_name").asText()).isEqualTo("ttl");
+        assertThat(table.get("point_in_time_recovery").get(0).get("enabled").asBoolean()).isTrue();
+        assertThat(table.get("server_side_encryption").get(0).get("enabled").asBoolean()).isTrue();
+        assertThat(table.has("replica")).as("the private table is regional").isFalse();
+        JsonNode queue = dc.resource("aws_sqs_queue", "stream_failures");
+        assertThat(queue.get("sqs_managed_sse_enabled").asBoolean()).isTrue();
+        assertThat(dc.resources("aws_sqs_queue")).hasSize(1);
+    }
+
+    @Test
     void theGlobalTablesModuleDeclaresExactlyTheTwoStreamedTablesWithAReplicaPerRegion() {
-        HclModule gt = HclModule.load(RepoFiles.resolve(GLOBAL_TABLES));
+        HclModule gt = load(RepoFiles.resolve(GLOBAL_TABLES));
         Map<String, JsonNode> tables = gt.resources("aws_dynamodb_table");
         assertThat(tables.keySet()).containsExactlyInAnyOrder("ca", "intentions");
         assertThat(gt.resources().keySet()).containsExactly("aws_dynamodb_table");
@@ -115,7 +152,7 @@ class TerraformModuleTest {
         assertThat(envs.stream().map(p -> p.getFileName().toString())).containsExactly("primary", "secondary");
         Set<String> used = new TreeSet<>();
         for (Path env : envs) {
-            HclModule e = HclModule.load(env);
+            HclModule e = load(env);
             Set<String> aliases = new TreeSet<>();
             for (JsonNode p : e.providers().getOrDefault("aws", List.of())) {
                 assertThat(p.has("alias")).as(env + ": every aws provider has an alias").isTrue();
@@ -134,7 +171,7 @@ class TerraformModuleTest {
                 Matcher provider = Pattern.compile("\\$\\{aws\\.(.+)}").matcher(mod.get("providers").get("aws").asText());
                 assertThat(provider.matches()).as(what + " passes an aliased aws provider").isTrue();
                 assertThat(aliases).as(what).contains(provider.group(1));
-                HclModule target = HclModule.load(source);
+                HclModule target = load(source);
                 Set<String> inputs = new TreeSet<>();
                 mod.fieldNames().forEachRemaining(inputs::add);
                 inputs.removeAll(Set.of("source", "providers"));
@@ -145,9 +182,17 @@ class TerraformModuleTest {
                     }
                 });
             }
-            for (String example : List.of("terraform.tfvars.example")) {
-                assertThat(env.resolve(example)).as(env + " has " + example).isRegularFile();
-            }
+            // the example values parse too, name only the env's variables and set every required one
+            Path example = env.resolve("terraform.tfvars.example");
+            JsonNode values = Hcl2Json.parse(List.of(example)).get(example);
+            Set<String> set = new TreeSet<>();
+            values.fieldNames().forEachRemaining(set::add);
+            assertThat(e.variables().keySet()).as(example.toString()).containsAll(set);
+            e.variables().forEach((name, v) -> {
+                if (!v.has("default")) {
+                    assertThat(set).as(example + ": required variable " + name).contains(name);
+                }
+            });
         }
         assertThat(used).containsExactlyInAnyOrder("dc", "global-tables");
     }
@@ -160,7 +205,7 @@ class TerraformModuleTest {
         }
         assertThat(dirs).hasSize(4);
         for (Path d : dirs) {
-            HclModule mod = HclModule.load(d);
+            HclModule mod = load(d);
             mod.variables().forEach((name, v) -> {
                 assertThat(v.path("type").asText()).as(d + ": variable " + name + " type").isNotBlank();
                 assertThat(v.path("description").asText()).as(d + ": variable " + name + " description").isNotBlank();
