@@ -129,7 +129,31 @@ final class TerraformFacts {
         return new TerraformFacts(dc, role, v).facts();
     }
 
+    /**
+     * The resource and data types this reader knows the meaning of. Any other type (a function URL,
+     * a managed policy, a second API) could grant or expose what the facts do not show, so it is an
+     * error until the reader is taught about it.
+     */
+    private static final Set<String> KNOWN_RESOURCES = Set.of("aws_dynamodb_table", "aws_sqs_queue", "aws_kms_key",
+            "aws_kms_alias", "aws_cloudwatch_log_group", "aws_iam_role", "aws_iam_role_policy", "aws_lambda_function",
+            "aws_apigatewayv2_api", "aws_apigatewayv2_integration", "aws_apigatewayv2_route", "aws_apigatewayv2_stage",
+            "aws_lambda_permission", "aws_lambda_event_source_mapping", "aws_cloudwatch_event_rule",
+            "aws_cloudwatch_event_target", "aws_cloudwatch_metric_alarm");
+    private static final Set<String> KNOWN_DATA = Set.of("aws_region", "aws_caller_identity", "aws_partition",
+            "aws_dynamodb_table", "aws_iam_policy_document");
+
     private Set<String> facts() {
+        for (String type : m.resources().keySet()) {
+            if (!KNOWN_RESOURCES.contains(type)) {
+                throw new IllegalStateException("modules/dc: resource type " + type + " is not interpreted by this reader");
+            }
+        }
+        for (String type : m.data().keySet()) {
+            if (!KNOWN_DATA.contains(type)) {
+                throw new IllegalStateException("modules/dc: data source type " + type + " is not interpreted by this reader");
+            }
+        }
+        permissions();
         Set<String> f = new TreeSet<>();
         functions(f);
         iam(f);
@@ -139,6 +163,30 @@ final class TerraformFacts {
         keyPolicy(f);
         alarms(f);
         return f;
+    }
+
+    /** Who may invoke the functions: only this API Gateway API and this module's EventBridge rules. */
+    private void permissions() {
+        for (Map.Entry<String, JsonNode> p : m.resources("aws_lambda_permission").entrySet()) {
+            JsonNode perm = p.getValue();
+            for (Each e : instances(perm, "aws_lambda_permission")) {
+                where("aws_lambda_permission." + p.getKey(), () -> {
+                    allowOnly(perm, "aws_lambda_permission", "for_each", "statement_id", "action", "function_name", "principal",
+                            "source_arn");
+                    String principal = text(perm.get("principal"), e);
+                    String source = show(resolve(perm.get("source_arn"), e));
+                    boolean api = principal.equals("apigateway.amazonaws.com")
+                            && source.matches("\\{\\{aws_apigatewayv2_api\\.\\w+\\.execution_arn}/.*}");
+                    boolean rule = principal.equals("events.amazonaws.com")
+                            && source.matches("\\{aws_cloudwatch_event_rule\\.\\w+\\.arn}");
+                    if (!api && !rule || !text(perm.get("action"), e).equals("lambda:InvokeFunction")) {
+                        throw new IllegalStateException("only lambda:InvokeFunction by this module's HTTP API or"
+                                + " EventBridge rules is interpreted, not " + principal + " from " + source);
+                    }
+                    return null;
+                });
+            }
+        }
     }
 
     // ---- functions and environment ------------------------------------------------------------
@@ -335,6 +383,8 @@ final class TerraformFacts {
         }
         Map<String, String> integrations = new TreeMap<>();
         for (JsonNode in : m.resources("aws_apigatewayv2_integration").values()) {
+            allowOnly(in, "aws_apigatewayv2_integration", "for_each", "api_id", "integration_type", "integration_method",
+                    "integration_uri", "payload_format_version", "timeout_milliseconds");
             for (Each e : instances(in, "aws_apigatewayv2_integration")) {
                 String fn = symbol(resolve(in.get("integration_uri"), e), "function-invoke:", "a function's invoke_arn");
                 if (!text(in.get("payload_format_version"), e).equals("2.0") || !text(in.get("integration_type"), e).equals("AWS_PROXY")) {

@@ -310,6 +310,28 @@ class TerraformModuleTest {
                 .hasMessageContaining("MESHFED_TABLE_CA = {table-name:INTENTIONS}");
     }
 
+    @Test
+    void theReaderRefusesAResourceTypeItDoesNotKnow(@TempDir Path tmp) throws IOException {
+        // a function URL would expose a function beside the API and its AWS_IAM routes
+        Path copy = copyDc(tmp, "api.tf", "resource \"aws_apigatewayv2_api\" \"this\" {",
+                "resource \"aws_lambda_function_url\" \"admin\" {\n  function_name      = aws_lambda_function.fn[\"ca-admin-http\"].function_name\n"
+                        + "  authorization_type = \"NONE\"\n}\n\nresource \"aws_apigatewayv2_api\" \"this\" {");
+        HclModule m = HclModule.load(copy);
+        assertThatThrownBy(() -> TerraformFacts.of(m, DatacenterRole.PRIMARY))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("aws_lambda_function_url is not interpreted");
+    }
+
+    @Test
+    void theReaderRefusesAnInvokePermissionForAnyoneElse(@TempDir Path tmp) throws IOException {
+        Path copy = copyDc(tmp, "schedules.tf", "principal     = \"events.amazonaws.com\"\n  source_arn    = aws_cloudwatch_event_rule.rotate_leaves_tick.arn",
+                "principal     = \"*\"\n  source_arn    = aws_cloudwatch_event_rule.rotate_leaves_tick.arn");
+        HclModule m = HclModule.load(copy);
+        assertThatThrownBy(() -> TerraformFacts.of(m, DatacenterRole.PRIMARY))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("aws_lambda_permission.rotate_leaves_tick");
+    }
+
     /** A copy of the dc module with one text replaced in one file (the text must be there). */
     private static Path copyDc(Path tmp, String file, String from, String to) throws IOException {
         Path src = RepoFiles.resolve(DC);
