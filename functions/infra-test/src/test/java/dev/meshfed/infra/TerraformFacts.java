@@ -436,6 +436,7 @@ final class TerraformFacts {
     // ---- streams and schedules -------------------------------------------------------------------
 
     private void streams(Set<String> f) {
+        Set<String> tables = new TreeSet<>();
         for (Map.Entry<String, JsonNode> en : m.resources("aws_lambda_event_source_mapping").entrySet()) {
             JsonNode esm = en.getValue();
             where("aws_lambda_event_source_mapping." + en.getKey(), () -> {
@@ -443,6 +444,10 @@ final class TerraformFacts {
                         "bisect_batch_on_function_error", "maximum_retry_attempts", "maximum_record_age_in_seconds",
                         "function_response_types", "destination_config");
                 String table = symbol(resolve(esm.get("event_source_arn"), null), "stream:", "a table's stream_arn");
+                if (!tables.add(table)) {
+                    // two mappings would give every record to two consumers; the facts, a set, would not show it
+                    throw new IllegalStateException("a second event source mapping on the " + table + " stream");
+                }
                 String fn = symbol(resolve(esm.get("function_name"), null), "function:", "a function's arn");
                 JsonNode onFailure = block(block(esm, "destination_config"), "on_failure");
                 allowOnly(onFailure, "on_failure", "destination_arn");
@@ -461,6 +466,7 @@ final class TerraformFacts {
 
     private void schedules(Set<String> f) {
         Map<String, JsonNode> rules = m.resources("aws_cloudwatch_event_rule");
+        Set<String> scheduled = new TreeSet<>();
         for (Map.Entry<String, JsonNode> rule : rules.entrySet()) {
             String r = rule.getKey();
             where("aws_cloudwatch_event_rule." + r, () -> {
@@ -474,7 +480,13 @@ final class TerraformFacts {
                 if (targets.isEmpty()) {
                     throw new IllegalStateException("the rule has no target");
                 }
+                if (targets.size() > 1) {
+                    throw new IllegalStateException("the rule has more than one target: " + targets);
+                }
                 for (String fn : targets) {
+                    if (!scheduled.add(fn)) {
+                        throw new IllegalStateException(fn + " is scheduled by more than one rule");
+                    }
                     boolean permitted = m.resources("aws_lambda_permission").values().stream().anyMatch(p ->
                             !p.has("for_each") && show(resolve(p.get("source_arn"), null)).equals("{aws_cloudwatch_event_rule." + r + ".arn}")
                                     && show(resolve(p.get("function_name"), null)).equals("{function-name:" + fn + "}")
