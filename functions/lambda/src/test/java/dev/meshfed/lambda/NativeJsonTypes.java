@@ -91,8 +91,11 @@ final class NativeJsonTypes {
     // ---- static discovery ----------------------------------------------------------------------
 
     /**
-     * The main-code class-path roots holding meshfed classes (directories or jars), in the order of
-     * the class path: every module the lambda ships, and nothing compiled from a test source tree.
+     * The main-code class-path roots holding meshfed classes (directories or jars), in class-path
+     * order: every module the lambda ships, and nothing compiled from a test source tree. The
+     * test-scoped modules' main code (store-embedded, testkit) is on this class path too and is
+     * scanned as well: a Jackson type there would be reported although it is not shipped, which
+     * errs on the safe side.
      */
     static List<Path> mainRoots() {
         List<Path> roots = new ArrayList<>();
