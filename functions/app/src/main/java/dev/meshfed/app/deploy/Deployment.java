@@ -106,10 +106,9 @@ public final class Deployment {
                             Table.PRIVATE, Set.of(READ, WRITE_OWN_KEYS)),
                     union(KmsUse.both(KeyPurpose.FORWARDED_RESPONSE),
                             // a supplied root key is staged encrypted: encrypt-only, never decrypted here
-                            Set.of(new KmsUse(KeyPurpose.ROOT, KmsUse.Action.GENERATE_DATA_KEY)),
-                            // GET /v1/operator/replication: ManagedLeafReissue.observe asks ActiveSigner for
-                            // the signing key ID, which loads (unwraps) the intermediate key; never signs
-                            Set.of(new KmsUse(KeyPurpose.INTERMEDIATE, KmsUse.Action.DECRYPT)))),
+                            // (GET /v1/operator/replication reads the signing key ID from the signer
+                            // item: no intermediate-key grant)
+                            Set.of(new KmsUse(KeyPurpose.ROOT, KmsUse.Action.GENERATE_DATA_KEY)))),
             rotateLeaves(new Trigger.Stream(Table.CA), MB_DEFAULT, Duration.ofSeconds(60), rotateLeavesKms(false)),
             // a tick may spend up to TICK_INTERVAL re-issuing managed leaves, then renews and prunes
             rotateLeaves(new Trigger.Schedule(RotateLeaves.TICK_INTERVAL), MB_ONE_VCPU, Duration.ofSeconds(120),
