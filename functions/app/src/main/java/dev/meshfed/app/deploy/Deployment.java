@@ -75,6 +75,17 @@ public final class Deployment {
     public static final boolean STREAM_BISECT_ON_ERROR = true;
     public static final String STREAM_RESPONSE_TYPE = "ReportBatchItemFailures";
 
+    /**
+     * Asynchronous invocation of the schedule deployables (EventBridge invokes asynchronously): no
+     * retries, and an event older than the schedule's interval is dropped. The next tick is the
+     * retry, and a late tick must not overlap the next (both ticks are idempotent and repair what
+     * one missed run leaves).
+     */
+    public static final int SCHEDULE_MAX_RETRY_ATTEMPTS = 0;
+
+    /** The {@code kms:} actions the key policy denies to every principal, whatever their IAM policies say. */
+    public static final String KEY_POLICY_DENY_ALL = "kms:ReEncrypt*";
+
     private static final int MB_DEFAULT = 1024;
     /** One full vCPU: signing and key generation are CPU-bound. */
     private static final int MB_ONE_VCPU = 1769;
@@ -210,14 +221,16 @@ public final class Deployment {
      *   <li>{@code env <d> <VARIABLE>} and {@code env <d> QUARKUS_FUNQY_EXPORT=<d>},
      *   <li>{@code route <routeKey> -> <d> auth=<NONE|AWS_IAM>}, {@code api throttle rate=.. burst=..},
      *   <li>{@code stream <TABLE> -> <d> batch=.. bisect=.. retries=.. max-age=.. start=.. response=.. on-failure=queue:stream-failures},
-     *   <li>{@code schedule <d> <rate expression>},
+     *   <li>{@code schedule <d> <rate expression> retries=<n> max-event-age=<seconds>} (its asynchronous
+     *       invoke configuration: {@link #SCHEDULE_MAX_RETRY_ATTEMPTS}, the interval),
      *   <li>{@code iam <d> <action> <resource>[ <condition>]}, resources {@code table:<TABLE>},
      *       {@code stream:<TABLE>}, {@code kms:custody}, {@code queue:stream-failures},
      *       {@code log-group:own}, {@code *}; conditions {@code keys=own-dc} (dynamodb:LeadingKeys)
      *       and {@code purpose=<wire name> dc=own} (KMS encryption context); table and KMS lines
      *       only for the grants of {@code role} ({@link Deployable#tables(DatacenterRole)},
      *       {@link Deployable#kms(DatacenterRole)}),
-     *   <li>{@code key-policy deny <action> purpose=root unless <deployables>},
+     *   <li>{@code key-policy deny <action> purpose=root unless <deployables>} and
+     *       {@code key-policy deny kms:ReEncrypt* all} (every principal, role-independent),
      *   <li>the lines of {@link Alarm#fact()}.
      * </ul>
      */
@@ -242,7 +255,8 @@ public final class Deployment {
                 f.add("iam " + n + " dynamodb:ListStreams *"); // ListStreams has no resource type
                 f.add("iam " + n + " sqs:SendMessage queue:stream-failures");
             } else if (d.trigger() instanceof Trigger.Schedule s) {
-                f.add("schedule " + n + " " + s.expression());
+                f.add("schedule " + n + " " + s.expression() + " retries=" + SCHEDULE_MAX_RETRY_ATTEMPTS
+                        + " max-event-age=" + s.every().toSeconds());
             }
             f.add("iam " + n + " logs:CreateLogStream log-group:own");
             f.add("iam " + n + " logs:PutLogEvents log-group:own");
@@ -261,6 +275,9 @@ public final class Deployment {
             f.add("key-policy deny " + a.iamAction() + " purpose=" + KeyPurpose.ROOT.wireName() + " unless "
                     + rootUsers(a));
         }
+        // ReEncrypt moves a ciphertext under another key without the caller seeing the plaintext: a
+        // principal with kms:* on its own key could re-encrypt a root data key to it and decrypt it there
+        f.add("key-policy deny " + KEY_POLICY_DENY_ALL + " all");
         ALARMS.forEach(a -> f.add(a.fact()));
         return f;
     }

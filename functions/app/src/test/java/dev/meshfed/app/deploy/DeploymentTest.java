@@ -90,7 +90,12 @@ class DeploymentTest {
         assertThat(rotate.expression()).isEqualTo("rate(1 minute)");
         assertThat(reconcile.expression()).isEqualTo("rate(5 minutes)");
         assertThat(Deployment.facts(DatacenterRole.PRIMARY))
-                .contains("schedule rotate-leaves-tick rate(1 minute)", "schedule replicate-intentions-tick rate(5 minutes)");
+                .contains("schedule rotate-leaves-tick rate(1 minute) retries=0 max-event-age=60",
+                        "schedule replicate-intentions-tick rate(5 minutes) retries=0 max-event-age=300");
+        // EventBridge's events are kept 60 s to 6 h: the intervals fit
+        assertThat(Deployment.SCHEDULE_MAX_RETRY_ATTEMPTS).isZero();
+        assertThat(List.of(rotate.every(), reconcile.every()))
+                .allSatisfy(e -> assertThat(e).isBetween(Duration.ofSeconds(60), Duration.ofHours(6)));
     }
 
     /** The iam lines of the grants declared for exactly {@code roles}. */
@@ -136,7 +141,8 @@ class DeploymentTest {
         assertThat(primary).containsAll(iamLinesOfGrantsIn(Roles.BOTH));
         assertThat(secondary).containsAll(iamLinesOfGrantsIn(Roles.BOTH));
         // the key policy denies root-purpose use to everyone else, the same in both roles
-        assertThat(secondary).anyMatch(l -> l.startsWith("key-policy deny kms:Decrypt purpose=root unless "));
+        assertThat(secondary).anyMatch(l -> l.startsWith("key-policy deny kms:Decrypt purpose=root unless "))
+                .contains("key-policy deny kms:ReEncrypt* all");
         assertThat(primary.stream().filter(l -> l.startsWith("key-policy ")))
                 .containsExactlyElementsOf(secondary.stream().filter(l -> l.startsWith("key-policy ")).toList());
     }
