@@ -4,8 +4,10 @@
 # - Writes (PutItem, DeleteItem) only touch items whose partition key starts with "<dc>#": the
 #   dynamodb:LeadingKeys condition is the security boundary between DCs (architecture.md, State).
 # - KMS calls only for the DC's own encryption context (meshfed:dc) and the purposes the function
-#   handles (meshfed:purpose). Root-purpose statements exist only in the primary, the one DC with
-#   a root key: a dynamic "statement" with for_each = local.is_primary ? [1] : [].
+#   handles (meshfed:purpose).
+# - A grant used in one role only is deployed in that role only: a dynamic "statement" with
+#   for_each = local.is_primary ? [1] : [] (primary: root keys, and the writes a secondary forwards
+#   to the primary) or local.is_primary ? [] : [1] (secondaries: the enrolment key).
 
 # fetch-roots-http: serves the roots, CA configuration and agent self reads: reads only.
 data "aws_iam_policy_document" "fetch_roots_http" {
@@ -43,7 +45,7 @@ data "aws_iam_policy_document" "sign_csr_http" {
   }
 
   statement {
-    sid       = "KmsOwnKeys"
+    sid       = "KmsUnwrap"
     actions   = ["kms:Decrypt"]
     resources = [aws_kms_key.custody.arn]
 
@@ -61,7 +63,7 @@ data "aws_iam_policy_document" "sign_csr_http" {
   }
 
   statement {
-    sid       = "KmsWrapLeafKeys"
+    sid       = "KmsWrap"
     actions   = ["kms:GenerateDataKey"]
     resources = [aws_kms_key.custody.arn]
 
@@ -93,33 +95,63 @@ data "aws_iam_policy_document" "intentions_api_http" {
     resources = [data.aws_dynamodb_table.ca.arn, data.aws_dynamodb_table.intentions.arn, aws_dynamodb_table.private.arn]
   }
 
-  statement {
-    sid       = "WriteOwnItems"
-    actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
-    resources = [data.aws_dynamodb_table.intentions.arn, aws_dynamodb_table.private.arn]
+  # Primary only: intentions, the change index and idempotency records (a secondary forwards its writes).
+  dynamic "statement" {
+    for_each = local.is_primary ? [1] : []
+    content {
+      sid       = "WriteOwnItemsInThePrimary"
+      actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+      resources = [data.aws_dynamodb_table.intentions.arn, aws_dynamodb_table.private.arn]
 
-    condition {
-      test     = "ForAllValues:StringLike"
-      variable = "dynamodb:LeadingKeys"
-      values   = ["${var.datacenter}#*"]
+      condition {
+        test     = "ForAllValues:StringLike"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["${var.datacenter}#*"]
+      }
     }
   }
 
-  statement {
-    sid       = "KmsOwnKeys"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.custody.arn]
+  # Primary only: it seals each applied write's answer and opens it for a replay.
+  dynamic "statement" {
+    for_each = local.is_primary ? [1] : []
+    content {
+      sid       = "KmsUnwrapInThePrimary"
+      actions   = ["kms:Decrypt"]
+      resources = [aws_kms_key.custody.arn]
 
-    condition {
-      test     = "StringEquals"
-      variable = "kms:EncryptionContext:meshfed:purpose"
-      values   = ["forwarded-response"]
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:purpose"
+        values   = ["forwarded-response"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:dc"
+        values   = [var.datacenter]
+      }
     }
+  }
 
-    condition {
-      test     = "StringEquals"
-      variable = "kms:EncryptionContext:meshfed:dc"
-      values   = [var.datacenter]
+  # Primary only: it seals each applied write's answer and opens it for a replay.
+  dynamic "statement" {
+    for_each = local.is_primary ? [1] : []
+    content {
+      sid       = "KmsWrapInThePrimary"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [aws_kms_key.custody.arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:purpose"
+        values   = ["forwarded-response"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:dc"
+        values   = [var.datacenter]
+      }
     }
   }
 
@@ -141,7 +173,7 @@ data "aws_iam_policy_document" "ca_admin_http" {
   statement {
     sid       = "WriteOwnItems"
     actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
-    resources = [data.aws_dynamodb_table.ca.arn, data.aws_dynamodb_table.intentions.arn, aws_dynamodb_table.private.arn]
+    resources = [data.aws_dynamodb_table.ca.arn, aws_dynamodb_table.private.arn]
 
     condition {
       test     = "ForAllValues:StringLike"
@@ -150,29 +182,71 @@ data "aws_iam_policy_document" "ca_admin_http" {
     }
   }
 
-  statement {
-    sid       = "KmsOwnKeys"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.custody.arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:EncryptionContext:meshfed:purpose"
-      values   = ["forwarded-response"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:EncryptionContext:meshfed:dc"
-      values   = [var.datacenter]
-    }
-  }
-
-  # Primary only: a supplied root key is staged encrypted: encrypt-only, never decrypted here.
+  # Primary only: ACL tokens and policies (a secondary forwards their writes).
   dynamic "statement" {
     for_each = local.is_primary ? [1] : []
     content {
-      sid       = "KmsRootKeys"
+      sid       = "WriteOwnItemsInThePrimary"
+      actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+      resources = [data.aws_dynamodb_table.intentions.arn]
+
+      condition {
+        test     = "ForAllValues:StringLike"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["${var.datacenter}#*"]
+      }
+    }
+  }
+
+  # Primary only: it seals each applied write's answer and opens it for a replay.
+  dynamic "statement" {
+    for_each = local.is_primary ? [1] : []
+    content {
+      sid       = "KmsUnwrapInThePrimary"
+      actions   = ["kms:Decrypt"]
+      resources = [aws_kms_key.custody.arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:purpose"
+        values   = ["forwarded-response"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:dc"
+        values   = [var.datacenter]
+      }
+    }
+  }
+
+  # Primary only: it seals each applied write's answer and opens it for a replay.
+  dynamic "statement" {
+    for_each = local.is_primary ? [1] : []
+    content {
+      sid       = "KmsWrapInThePrimary"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [aws_kms_key.custody.arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:purpose"
+        values   = ["forwarded-response"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:dc"
+        values   = [var.datacenter]
+      }
+    }
+  }
+
+  # Primary only: the root key exists only in the primary.
+  dynamic "statement" {
+    for_each = local.is_primary ? [1] : []
+    content {
+      sid       = "KmsRootWrapInThePrimary"
       actions   = ["kms:GenerateDataKey"]
       resources = [aws_kms_key.custody.arn]
 
@@ -206,18 +280,6 @@ data "aws_iam_policy_document" "rotate_leaves_stream" {
   }
 
   statement {
-    sid       = "WriteOwnItems"
-    actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
-    resources = [data.aws_dynamodb_table.ca.arn, aws_dynamodb_table.private.arn]
-
-    condition {
-      test     = "ForAllValues:StringLike"
-      variable = "dynamodb:LeadingKeys"
-      values   = ["${var.datacenter}#*"]
-    }
-  }
-
-  statement {
     sid       = "ReadStream"
     actions   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
     resources = [data.aws_dynamodb_table.ca.stream_arn]
@@ -238,14 +300,26 @@ data "aws_iam_policy_document" "rotate_leaves_stream" {
   }
 
   statement {
-    sid       = "KmsOwnKeys"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    sid       = "WriteOwnItems"
+    actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+    resources = [data.aws_dynamodb_table.ca.arn, aws_dynamodb_table.private.arn]
+
+    condition {
+      test     = "ForAllValues:StringLike"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["${var.datacenter}#*"]
+    }
+  }
+
+  statement {
+    sid       = "KmsWrap"
+    actions   = ["kms:GenerateDataKey"]
     resources = [aws_kms_key.custody.arn]
 
     condition {
       test     = "StringEquals"
       variable = "kms:EncryptionContext:meshfed:purpose"
-      values   = ["enrolment", "intermediate", "managed-leaf"]
+      values   = ["intermediate"]
     }
 
     condition {
@@ -255,18 +329,84 @@ data "aws_iam_policy_document" "rotate_leaves_stream" {
     }
   }
 
-  # Primary only: rotation generates and unwraps the root key, which exists only in the primary.
+  # Primary only: the root key exists only in the primary.
   dynamic "statement" {
     for_each = local.is_primary ? [1] : []
     content {
-      sid       = "KmsRootKeys"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      sid       = "KmsRootUnwrapInThePrimary"
+      actions   = ["kms:Decrypt"]
       resources = [aws_kms_key.custody.arn]
 
       condition {
         test     = "StringEquals"
         variable = "kms:EncryptionContext:meshfed:purpose"
         values   = ["root"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:dc"
+        values   = [var.datacenter]
+      }
+    }
+  }
+
+  # Primary only: the root key exists only in the primary.
+  dynamic "statement" {
+    for_each = local.is_primary ? [1] : []
+    content {
+      sid       = "KmsRootWrapInThePrimary"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [aws_kms_key.custody.arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:purpose"
+        values   = ["root"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:dc"
+        values   = [var.datacenter]
+      }
+    }
+  }
+
+  # Secondaries only: the enrolment key, which signs the intermediate CSR requests.
+  dynamic "statement" {
+    for_each = local.is_primary ? [] : [1]
+    content {
+      sid       = "KmsUnwrapInSecondaries"
+      actions   = ["kms:Decrypt"]
+      resources = [aws_kms_key.custody.arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:purpose"
+        values   = ["enrolment"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:dc"
+        values   = [var.datacenter]
+      }
+    }
+  }
+
+  # Secondaries only: the enrolment key, which signs the intermediate CSR requests.
+  dynamic "statement" {
+    for_each = local.is_primary ? [] : [1]
+    content {
+      sid       = "KmsWrapInSecondaries"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [aws_kms_key.custody.arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:purpose"
+        values   = ["enrolment"]
       }
 
       condition {
@@ -305,14 +445,14 @@ data "aws_iam_policy_document" "rotate_leaves_tick" {
   }
 
   statement {
-    sid       = "KmsOwnKeys"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    sid       = "KmsUnwrap"
+    actions   = ["kms:Decrypt"]
     resources = [aws_kms_key.custody.arn]
 
     condition {
       test     = "StringEquals"
       variable = "kms:EncryptionContext:meshfed:purpose"
-      values   = ["enrolment", "intermediate", "managed-leaf"]
+      values   = ["intermediate"]
     }
 
     condition {
@@ -322,18 +462,102 @@ data "aws_iam_policy_document" "rotate_leaves_tick" {
     }
   }
 
-  # Primary only: rotation generates and unwraps the root key, which exists only in the primary.
+  statement {
+    sid       = "KmsWrap"
+    actions   = ["kms:GenerateDataKey"]
+    resources = [aws_kms_key.custody.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:meshfed:purpose"
+      values   = ["intermediate", "managed-leaf"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:meshfed:dc"
+      values   = [var.datacenter]
+    }
+  }
+
+  # Primary only: the root key exists only in the primary.
   dynamic "statement" {
     for_each = local.is_primary ? [1] : []
     content {
-      sid       = "KmsRootKeys"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      sid       = "KmsRootUnwrapInThePrimary"
+      actions   = ["kms:Decrypt"]
       resources = [aws_kms_key.custody.arn]
 
       condition {
         test     = "StringEquals"
         variable = "kms:EncryptionContext:meshfed:purpose"
         values   = ["root"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:dc"
+        values   = [var.datacenter]
+      }
+    }
+  }
+
+  # Primary only: the root key exists only in the primary.
+  dynamic "statement" {
+    for_each = local.is_primary ? [1] : []
+    content {
+      sid       = "KmsRootWrapInThePrimary"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [aws_kms_key.custody.arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:purpose"
+        values   = ["root"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:dc"
+        values   = [var.datacenter]
+      }
+    }
+  }
+
+  # Secondaries only: the enrolment key, which signs the intermediate CSR requests.
+  dynamic "statement" {
+    for_each = local.is_primary ? [] : [1]
+    content {
+      sid       = "KmsUnwrapInSecondaries"
+      actions   = ["kms:Decrypt"]
+      resources = [aws_kms_key.custody.arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:purpose"
+        values   = ["enrolment"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:dc"
+        values   = [var.datacenter]
+      }
+    }
+  }
+
+  # Secondaries only: the enrolment key, which signs the intermediate CSR requests.
+  dynamic "statement" {
+    for_each = local.is_primary ? [] : [1]
+    content {
+      sid       = "KmsWrapInSecondaries"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [aws_kms_key.custody.arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:meshfed:purpose"
+        values   = ["enrolment"]
       }
 
       condition {
@@ -360,18 +584,6 @@ data "aws_iam_policy_document" "replicate_intentions_stream" {
   }
 
   statement {
-    sid       = "WriteOwnItems"
-    actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
-    resources = [aws_dynamodb_table.private.arn]
-
-    condition {
-      test     = "ForAllValues:StringLike"
-      variable = "dynamodb:LeadingKeys"
-      values   = ["${var.datacenter}#*"]
-    }
-  }
-
-  statement {
     sid       = "ReadStream"
     actions   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
     resources = [data.aws_dynamodb_table.intentions.stream_arn]
@@ -389,6 +601,18 @@ data "aws_iam_policy_document" "replicate_intentions_stream" {
     sid       = "SendFailedBatches"
     actions   = ["sqs:SendMessage"]
     resources = [aws_sqs_queue.stream_failures.arn]
+  }
+
+  statement {
+    sid       = "WriteOwnItems"
+    actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+    resources = [aws_dynamodb_table.private.arn]
+
+    condition {
+      test     = "ForAllValues:StringLike"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["${var.datacenter}#*"]
+    }
   }
 
   statement {

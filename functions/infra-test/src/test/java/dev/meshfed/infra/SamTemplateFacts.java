@@ -53,7 +53,8 @@ final class SamTemplateFacts {
     };
 
     private static final Set<String> DEPLOYABLE_FUNCTION_KEYS = Set.of("CodeUri", "Runtime", "Handler", "Architectures",
-            "Environment", "Description", "MemorySize", "Timeout", "Role", "ReservedConcurrentExecutions", "LoggingConfig");
+            "Environment", "Description", "MemorySize", "Timeout", "Role", "ReservedConcurrentExecutions", "LoggingConfig",
+            "EventInvokeConfig");
 
     private final Map<String, Object> template;
     private final Map<String, String> parameters = new LinkedHashMap<>();
@@ -424,6 +425,11 @@ final class SamTemplateFacts {
         for (String id : ofType("AWS::Events::Rule")) {
             schedule(c, id, facts);
         }
+        for (String fn : c.invokeConfig.keySet()) {
+            if (!c.ruleTarget.containsValue(fn)) {
+                throw new IllegalStateException(fn + " has an EventInvokeConfig but no rule schedules it");
+            }
+        }
         httpApi(c, facts);
         for (String id : ofType("AWS::Lambda::Permission")) {
             permission(c, id);
@@ -454,6 +460,7 @@ final class SamTemplateFacts {
         final Set<String> rolePolicies = new TreeSet<>();
         final Map<String, String> integrationTarget = new HashMap<>(); // integration id -> function id
         final Map<String, String> ruleTarget = new HashMap<>(); // events rule id -> function id
+        final Map<String, String> invokeConfig = new HashMap<>(); // function id -> "retries=.. max-event-age=.."
         String api;
     }
 
@@ -490,6 +497,17 @@ final class SamTemplateFacts {
             facts.add("function " + n + " reserved=" + num(p.get("ReservedConcurrentExecutions")));
         }
         env.forEach((var, value) -> facts.add(envFact(n, var, value)));
+        if (p.containsKey("EventInvokeConfig")) {
+            // asynchronous invocation (the schedules'): both limits, no destinations, no alias
+            Map<String, Object> ic = map(p.get("EventInvokeConfig"), id + ".EventInvokeConfig");
+            only(ic, id + ".EventInvokeConfig", "MaximumRetryAttempts", "MaximumEventAgeInSeconds");
+            if (!ic.containsKey("MaximumRetryAttempts") || !ic.containsKey("MaximumEventAgeInSeconds")) {
+                throw new IllegalStateException(id + ".EventInvokeConfig must set MaximumRetryAttempts and"
+                        + " MaximumEventAgeInSeconds");
+            }
+            c.invokeConfig.put(id, "retries=" + num(ic.get("MaximumRetryAttempts")) + " max-event-age="
+                    + num(ic.get("MaximumEventAgeInSeconds")));
+        }
 
         String logGroup = logGroupOf(c, id, p);
         String role = token(p.get("Role"), "att", id + ".Role");
@@ -698,7 +716,11 @@ final class SamTemplateFacts {
         only(t, id + ".Targets", "Id", "Arn");
         String fn = token(t.get("Arn"), "att", id).replace(".Arn", "");
         c.ruleTarget.put(id, fn);
-        facts.add("schedule " + deployable(c, fn) + " " + p.get("ScheduleExpression"));
+        String invoke = c.invokeConfig.get(fn);
+        if (invoke == null) {
+            throw new IllegalStateException(fn + " is scheduled by " + id + " but has no EventInvokeConfig");
+        }
+        facts.add("schedule " + deployable(c, fn) + " " + p.get("ScheduleExpression") + " " + invoke);
     }
 
     private void httpApi(Context c, Set<String> facts) {
@@ -790,6 +812,13 @@ final class SamTemplateFacts {
             if (st.get("Effect").equals("Allow") && Map.of("AWS", accountRoot).equals(st.get("Principal"))
                     && "kms:*".equals(st.get("Action")) && "*".equals(st.get("Resource")) && st.get("Condition") == null) {
                 continue; // the account administers the key (and lets IAM policies grant its use)
+            }
+            boolean everyone = "*".equals(st.get("Principal")) || Map.of("AWS", "*").equals(st.get("Principal"));
+            if (st.get("Effect").equals("Deny") && everyone && "kms:ReEncrypt*".equals(st.get("Action"))
+                    && "*".equals(st.get("Resource")) && st.get("Condition") == null) {
+                // meshfed never re-encrypts (key-custody.md): denied to every principal
+                facts.add("key-policy deny kms:ReEncrypt* all");
+                continue;
             }
             Map<String, Object> cond = st.get("Condition") == null ? Map.of() : map(st.get("Condition"), c.key);
             boolean denyRoot = st.get("Effect").equals("Deny") && ("*".equals(st.get("Principal"))

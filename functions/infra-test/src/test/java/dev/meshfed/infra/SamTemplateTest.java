@@ -85,6 +85,51 @@ class SamTemplateTest {
     }
 
     @Test
+    void theCheckerReportsASecondaryOnlyGrantDeployedInThePrimary() {
+        Map<String, Object> t = dcYaml();
+        map(t.get("Conditions"), "c").put("IsSecondary", Map.of("Fn::Equals", List.of("x", "x")));
+
+        assertThatThrownBy(() -> FactsAssert.assertSameFacts("infra/sam/dc.yaml (primary)",
+                Deployment.facts(DatacenterRole.PRIMARY), new SamTemplateFacts(t, PRIMARY).dcFacts()))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("extra:   iam rotate-leaves-tick kms:Decrypt kms:custody purpose=enrolment dc=own")
+                .hasMessageNotContaining("missing:");
+    }
+
+    @Test
+    void theCheckerReportsATickWhoseEventsOutliveItsInterval() {
+        Map<String, Object> t = dcYaml();
+        map(functionProperties(t, "ReplicateIntentionsTickFunction").get("EventInvokeConfig"), "e")
+                .put("MaximumEventAgeInSeconds", 3600);
+
+        assertThatThrownBy(() -> FactsAssert.assertSameFacts("infra/sam/dc.yaml (secondary)",
+                Deployment.facts(DatacenterRole.SECONDARY), new SamTemplateFacts(t, SECONDARY).dcFacts()))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("missing: schedule replicate-intentions-tick rate(5 minutes) retries=0 max-event-age=300")
+                .hasMessageContaining("extra:   schedule replicate-intentions-tick rate(5 minutes) retries=0 max-event-age=3600");
+    }
+
+    @Test
+    void theReaderRefusesATickWithoutItsEventInvokeConfig() {
+        Map<String, Object> t = dcYaml();
+        assertThat(functionProperties(t, "RotateLeavesTickFunction").remove("EventInvokeConfig")).isNotNull();
+
+        assertThatThrownBy(() -> new SamTemplateFacts(t, PRIMARY).dcFacts())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("RotateLeavesTickFunction is scheduled by RotateLeavesTickSchedule but has no EventInvokeConfig");
+    }
+
+    @Test
+    void theKeyPolicyDeniesReEncryptToEveryoneInBothRoles() {
+        assertThat(new SamTemplateFacts(dcYaml(), PRIMARY).dcFacts()).contains("key-policy deny kms:ReEncrypt* all");
+        assertThat(new SamTemplateFacts(dcYaml(), SECONDARY).dcFacts()).contains("key-policy deny kms:ReEncrypt* all");
+    }
+
+    private static Map<String, Object> functionProperties(Map<String, Object> t, String id) {
+        return map(map(map(t.get("Resources"), "r").get(id), id).get("Properties"), id);
+    }
+
+    @Test
     void theReaderRefusesAnIamConditionItCannotInterpret() {
         Map<String, Object> t = dcYaml();
         Map<String, Object> statement = map(list(map(map(map(map(t.get("Resources"), "r")

@@ -138,7 +138,7 @@ final class TerraformFacts {
             "aws_kms_alias", "aws_cloudwatch_log_group", "aws_iam_role", "aws_iam_role_policy", "aws_lambda_function",
             "aws_apigatewayv2_api", "aws_apigatewayv2_integration", "aws_apigatewayv2_route", "aws_apigatewayv2_stage",
             "aws_lambda_permission", "aws_lambda_event_source_mapping", "aws_cloudwatch_event_rule",
-            "aws_cloudwatch_event_target", "aws_cloudwatch_metric_alarm");
+            "aws_cloudwatch_event_target", "aws_cloudwatch_metric_alarm", "aws_lambda_function_event_invoke_config");
     private static final Set<String> KNOWN_DATA = Set.of("aws_region", "aws_caller_identity", "aws_partition",
             "aws_dynamodb_table", "aws_iam_policy_document");
 
@@ -290,7 +290,7 @@ final class TerraformFacts {
                 Object each = resolve(block.get("for_each"), null);
                 if (!(each instanceof JsonNode en) || !en.isArray() || en.size() > 1) {
                     throw new IllegalStateException("dynamic \"statement\" for_each must give [] or one element"
-                            + " (local.is_primary ? [1] : []), not " + block.get("for_each"));
+                            + " (local.is_primary ? [1] : [] or local.is_primary ? [] : [1]), not " + block.get("for_each"));
                 }
                 if (en.size() == 1) {
                     all.add(block.get("content").get(0));
@@ -494,10 +494,17 @@ final class TerraformFacts {
                     if (!permitted) {
                         throw new IllegalStateException("no aws_lambda_permission lets this rule invoke " + fn);
                     }
-                    f.add("schedule " + fn + " " + expression);
+                    f.add("schedule " + fn + " " + expression + " " + invokeConfig(fn));
                 }
                 return null;
             });
+        }
+        for (Map.Entry<String, JsonNode> ic : m.resources("aws_lambda_function_event_invoke_config").entrySet()) {
+            String fn = symbol(resolve(ic.getValue().get("function_name"), null), "function-name:", "a function's name");
+            if (!scheduled.contains(fn)) {
+                throw new IllegalStateException("aws_lambda_function_event_invoke_config." + ic.getKey() + " configures "
+                        + fn + ", which no rule schedules (only the ticks are invoked asynchronously)");
+            }
         }
         for (JsonNode t : m.resources("aws_cloudwatch_event_target").values()) {
             String rule = show(resolve(t.get("rule"), null));
@@ -505,6 +512,36 @@ final class TerraformFacts {
                 throw new IllegalStateException("event target of unknown rule " + rule);
             }
         }
+    }
+
+    /**
+     * The asynchronous invoke configuration of a scheduled function, {@code retries=<n> max-event-age=<s>}:
+     * exactly one {@code aws_lambda_function_event_invoke_config} (no for_each, no qualifier: the
+     * unpublished version the rule invokes, no destinations) must set both.
+     */
+    private String invokeConfig(String fn) {
+        List<String> found = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> en : m.resources("aws_lambda_function_event_invoke_config").entrySet()) {
+            JsonNode ic = en.getValue();
+            if (!show(resolve(ic.get("function_name"), null)).equals("{function-name:" + fn + "}")) {
+                continue;
+            }
+            where("aws_lambda_function_event_invoke_config." + en.getKey(), () -> {
+                allowOnly(ic, "event invoke config", "function_name", "maximum_retry_attempts",
+                        "maximum_event_age_in_seconds");
+                if (!ic.has("maximum_retry_attempts") || !ic.has("maximum_event_age_in_seconds")) {
+                    throw new IllegalStateException("both maximum_retry_attempts and maximum_event_age_in_seconds must be set");
+                }
+                found.add("retries=" + number(ic.get("maximum_retry_attempts"), null) + " max-event-age="
+                        + number(ic.get("maximum_event_age_in_seconds"), null));
+                return null;
+            });
+        }
+        if (found.size() != 1) {
+            throw new IllegalStateException(fn + " is scheduled: it needs exactly one aws_lambda_function_event_invoke_config,"
+                    + " found " + found.size());
+        }
+        return found.get(0);
     }
 
     // ---- key policy -----------------------------------------------------------------------------
@@ -542,7 +579,9 @@ final class TerraformFacts {
                     if (!actions.equals(List.of("kms:ReEncrypt*"))) {
                         throw new IllegalStateException("an unconditional Deny is interpreted only for kms:ReEncrypt*: " + st);
                     }
-                    continue; // meshfed never re-encrypts (docs/key-custody.md); not a fact of the code
+                    // meshfed never re-encrypts (docs/key-custody.md)
+                    f.add("key-policy deny kms:ReEncrypt* all");
+                    continue;
                 }
                 String purpose = null;
                 List<String> unless = null;

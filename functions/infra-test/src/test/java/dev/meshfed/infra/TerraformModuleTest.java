@@ -332,6 +332,42 @@ class TerraformModuleTest {
                 .hasMessageContaining("aws_lambda_permission.rotate_leaves_tick");
     }
 
+    @Test
+    void theCheckerReportsASecondaryOnlyGrantDeployedInThePrimary(@TempDir Path tmp) throws IOException {
+        Path copy = copyDc(tmp, "iam.tf", "for_each = local.is_primary ? [] : [1]", "for_each = local.is_primary ? [1] : []");
+        Set<String> drifted = TerraformFacts.of(HclModule.load(copy), DatacenterRole.PRIMARY);
+        assertThatThrownBy(() -> FactsAssert.assertSameFacts("copy", Deployment.facts(DatacenterRole.PRIMARY), drifted))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("extra:   iam rotate-leaves-tick kms:Decrypt kms:custody purpose=enrolment dc=own")
+                .hasMessageNotContaining("missing:");
+    }
+
+    @Test
+    void theCheckerReportsATickWhoseEventsOutliveItsInterval(@TempDir Path tmp) throws IOException {
+        Path copy = copyDc(tmp, "schedules.tf", "maximum_event_age_in_seconds = 300", "maximum_event_age_in_seconds = 3600");
+        Set<String> drifted = TerraformFacts.of(HclModule.load(copy), DatacenterRole.SECONDARY);
+        assertThatThrownBy(() -> FactsAssert.assertSameFacts("copy", Deployment.facts(DatacenterRole.SECONDARY), drifted))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("missing: schedule replicate-intentions-tick rate(5 minutes) retries=0 max-event-age=300")
+                .hasMessageContaining("extra:   schedule replicate-intentions-tick rate(5 minutes) retries=0 max-event-age=3600");
+    }
+
+    @Test
+    void theReaderRefusesATickWithoutItsInvokeConfig(@TempDir Path tmp) throws IOException {
+        Path copy = copyDc(tmp, "schedules.tf", "resource \"aws_lambda_function_event_invoke_config\" \"rotate_leaves_tick\" {\n"
+                + "  function_name                = aws_lambda_function.fn[\"rotate-leaves-tick\"].function_name\n"
+                + "  maximum_retry_attempts       = 0\n  maximum_event_age_in_seconds = 60\n}\n", "");
+        HclModule m = HclModule.load(copy);
+        assertThatThrownBy(() -> TerraformFacts.of(m, DatacenterRole.PRIMARY))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("rotate-leaves-tick is scheduled: it needs exactly one aws_lambda_function_event_invoke_config");
+    }
+
+    @Test
+    void theKeyPolicyDeniesReEncryptToEveryone() {
+        assertThat(TerraformFacts.of(dc, DatacenterRole.SECONDARY)).contains("key-policy deny kms:ReEncrypt* all");
+    }
+
     /** A copy of the dc module with one text replaced in one file (the text must be there). */
     private static Path copyDc(Path tmp, String file, String from, String to) throws IOException {
         Path src = RepoFiles.resolve(DC);

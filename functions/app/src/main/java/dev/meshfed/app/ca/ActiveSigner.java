@@ -99,6 +99,19 @@ public final class ActiveSigner {
         return l;
     }
 
+    /**
+     * The key ID of the signer {@link #require()} would return now, from the signer item alone: no
+     * key is unwrapped, so a caller that only reports on the signer (ca-admin's
+     * {@code GET /v1/operator/replication}) needs no KMS grant for the intermediate key. Empty where
+     * {@code require()} throws {@link NotReady}: no active signer, or its certificate not valid now.
+     * Reads the item on every call (nothing cached).
+     */
+    public Optional<String> validKeyId() {
+        Instant now = clock.instant();
+        return activeChain().map(DcChain::signer).filter(c -> Certificates.isValidAt(c, now))
+                .map(c -> KeyIds.keyIdHex(c.getPublicKey()));
+    }
+
     /** Forgets the cached signer: the next call reads the item again (a stream handler saw a signer change). */
     public void invalidate() {
         cached = null;
@@ -120,8 +133,8 @@ public final class ActiveSigner {
     }
 
     private Optional<Loaded> load(Loaded previous, Instant now) {
-        Optional<Versioned<SignerRecord>> item = caStore.signer(caStore.localDc(), false);
-        if (item.isEmpty() || item.get().value().state() != SignerState.ACTIVE || item.get().value().chain() == null) {
+        Optional<Versioned<SignerRecord>> item = activeItem();
+        if (item.isEmpty()) {
             return Optional.empty();
         }
         DcChain chain = item.get().value().chain();
@@ -132,6 +145,16 @@ public final class ActiveSigner {
                 : unwrap(keyId);
         LeafSigner signer = LeafSigner.of(certificate, key, chainEndingWith(chain, certificate, now));
         return Optional.of(new Loaded(item.get().version(), keyId, chain, signer, now));
+    }
+
+    /** The DC's signer item when it is active with a chain (the chain ends with the signing intermediate). */
+    private Optional<Versioned<SignerRecord>> activeItem() {
+        return caStore.signer(caStore.localDc(), false)
+                .filter(v -> v.value().state() == SignerState.ACTIVE && v.value().chain() != null);
+    }
+
+    private Optional<DcChain> activeChain() {
+        return activeItem().map(v -> v.value().chain());
     }
 
     private PrivateKey unwrap(String keyId) {

@@ -183,15 +183,18 @@ public final class ManagedLeafReissue {
      * container (in AWS, {@code ca-admin}'s): a leaf replaced by a request since the last run counts
      * as re-issued. Writes nothing. Reads every managed leaf of the DC: for the operator API, not for
      * a hot path. The stored progress while the DC has no valid signer.
+     *
+     * <p>The signing key ID comes from the signer item ({@link ActiveSigner#validKeyId}), never from
+     * unwrapping the key: reporting needs no key custody, so {@code ca-admin} holds no KMS grant for
+     * the intermediate key.
      */
     public Progress observe() {
-        String keyId;
-        try {
-            keyId = sign.activeSigner().require().keyId();
-        } catch (NotReady notYet) {
+        Optional<String> keyId = sign.activeSigner().validKeyId();
+        if (keyId.isEmpty()) {
             return progress();
         }
-        return Progress.of(next(stored(), keyId, 0, null, pending(sign.privateStore().managedLeaves(), keyId)));
+        return Progress.of(next(stored(), keyId.get(), 0, null, pending(sign.privateStore().managedLeaves(),
+                keyId.get())));
     }
 
     private void assignSlots(List<Versioned<ManagedLeaf>> all, String keyId, Instant now) {

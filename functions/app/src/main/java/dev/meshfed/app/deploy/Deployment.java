@@ -1,5 +1,10 @@
 package dev.meshfed.app.deploy;
 
+import static dev.meshfed.app.deploy.KmsUse.Action.DECRYPT;
+import static dev.meshfed.app.deploy.KmsUse.Action.GENERATE_DATA_KEY;
+import static dev.meshfed.app.deploy.Roles.BOTH;
+import static dev.meshfed.app.deploy.Roles.PRIMARY_ONLY;
+import static dev.meshfed.app.deploy.Roles.SECONDARY_ONLY;
 import static dev.meshfed.app.deploy.TableAccess.READ;
 import static dev.meshfed.app.deploy.TableAccess.WRITE_OWN_KEYS;
 
@@ -16,7 +21,6 @@ import dev.meshfed.core.metrics.Metrics;
 import dev.meshfed.core.store.Table;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -71,49 +75,65 @@ public final class Deployment {
     public static final boolean STREAM_BISECT_ON_ERROR = true;
     public static final String STREAM_RESPONSE_TYPE = "ReportBatchItemFailures";
 
+    /**
+     * Asynchronous invocation of the schedule deployables (EventBridge invokes asynchronously): no
+     * retries, and an event older than the schedule's interval is dropped. The next tick is the
+     * retry, and a late tick must not overlap the next (both ticks are idempotent and repair what
+     * one missed run leaves).
+     */
+    public static final int SCHEDULE_MAX_RETRY_ATTEMPTS = 0;
+
+    /** The {@code kms:} actions the key policy denies to every principal, whatever their IAM policies say. */
+    public static final String KEY_POLICY_DENY_ALL = "kms:ReEncrypt*";
+
     private static final int MB_DEFAULT = 1024;
     /** One full vCPU: signing and key generation are CPU-bound. */
     private static final int MB_ONE_VCPU = 1769;
 
     /*
-     * Grants (proved exact by DeployablePermissionsTest): every HTTP deployable reads INTENTIONS for
-     * ACL tokens and policies and PRIVATE for the change index behind X-Consul-Index.
+     * Grants, each for the roles it is used in (proved exact per role by DeployablePermissionsTest):
+     * every HTTP deployable reads INTENTIONS for ACL tokens and policies and PRIVATE for the change
+     * index behind X-Consul-Index. A secondary forwards every primary-owned write (ACLs, intentions,
+     * rotation, a CA configuration with a root) to the primary, so there its intentions-api and
+     * ca-admin write no INTENTIONS item and seal no forwarded answer.
      */
     private static final List<Deployable> DEPLOYABLES = List.of(
             new Deployable(FunctionName.FETCH_ROOTS, new Trigger.Http(), MB_DEFAULT, HTTP_TIMEOUT,
-                    OptionalInt.of(BLOCKING_RESERVED_CONCURRENCY),
-                    Map.of(Table.CA, Set.of(READ), Table.INTENTIONS, Set.of(READ), Table.PRIVATE, Set.of(READ)),
-                    Set.of()),
+                    OptionalInt.of(BLOCKING_RESERVED_CONCURRENCY), new Deployable.Grants()
+                            .table(Table.CA, BOTH, READ).table(Table.INTENTIONS, BOTH, READ)
+                            .table(Table.PRIVATE, BOTH, READ)),
             new Deployable(FunctionName.SIGN_CSR, new Trigger.Http(), MB_ONE_VCPU, HTTP_TIMEOUT,
-                    OptionalInt.of(BLOCKING_RESERVED_CONCURRENCY),
-                    // PRIVATE writes: the CSR rate limiter, the leaf inventory and managed leaves
-                    Map.of(Table.CA, Set.of(READ), Table.INTENTIONS, Set.of(READ),
-                            Table.PRIVATE, Set.of(READ, WRITE_OWN_KEYS)),
-                    // signs with the DC's intermediate; makes managed leaves' keys and serves them stored
-                    union(Set.of(new KmsUse(KeyPurpose.INTERMEDIATE, KmsUse.Action.DECRYPT)),
-                            KmsUse.both(KeyPurpose.MANAGED_LEAF))),
+                    OptionalInt.of(BLOCKING_RESERVED_CONCURRENCY), new Deployable.Grants()
+                            .table(Table.CA, BOTH, READ).table(Table.INTENTIONS, BOTH, READ)
+                            // the CSR rate limiter, the leaf inventory and managed leaves
+                            .table(Table.PRIVATE, BOTH, READ, WRITE_OWN_KEYS)
+                            // signs with the DC's intermediate; makes managed leaves' keys and serves them stored
+                            .kms(KeyPurpose.INTERMEDIATE, BOTH, DECRYPT)
+                            .kms(KeyPurpose.MANAGED_LEAF, BOTH, GENERATE_DATA_KEY, DECRYPT)),
             new Deployable(FunctionName.INTENTIONS_API, new Trigger.Http(), MB_DEFAULT, HTTP_TIMEOUT,
-                    OptionalInt.of(BLOCKING_RESERVED_CONCURRENCY),
-                    // CA: the trust domain (authorize); INTENTIONS writes in the primary only (a secondary
-                    // forwards); PRIVATE writes: the change index and the primary's idempotency records
-                    Map.of(Table.CA, Set.of(READ), Table.INTENTIONS, Set.of(READ, WRITE_OWN_KEYS),
-                            Table.PRIVATE, Set.of(READ, WRITE_OWN_KEYS)),
-                    // the primary seals each applied write's answer and opens it for a replay
-                    KmsUse.both(KeyPurpose.FORWARDED_RESPONSE)),
+                    OptionalInt.of(BLOCKING_RESERVED_CONCURRENCY), new Deployable.Grants()
+                            .table(Table.CA, BOTH, READ) // the trust domain (authorize)
+                            .table(Table.INTENTIONS, BOTH, READ).table(Table.INTENTIONS, PRIMARY_ONLY, WRITE_OWN_KEYS)
+                            // the primary's writes bump the change index and keep idempotency records
+                            .table(Table.PRIVATE, BOTH, READ).table(Table.PRIVATE, PRIMARY_ONLY, WRITE_OWN_KEYS)
+                            // the primary seals each applied write's answer and opens it for a replay
+                            .kms(KeyPurpose.FORWARDED_RESPONSE, PRIMARY_ONLY, GENERATE_DATA_KEY, DECRYPT)),
             new Deployable(FunctionName.CA_ADMIN, new Trigger.Http(), MB_DEFAULT, HTTP_TIMEOUT, OptionalInt.empty(),
-                    // INTENTIONS writes: ACL tokens and policies (the primary's); PRIVATE as intentions-api
-                    Map.of(Table.CA, Set.of(READ, WRITE_OWN_KEYS), Table.INTENTIONS, Set.of(READ, WRITE_OWN_KEYS),
-                            Table.PRIVATE, Set.of(READ, WRITE_OWN_KEYS)),
-                    union(KmsUse.both(KeyPurpose.FORWARDED_RESPONSE),
+                    new Deployable.Grants()
+                            // CA writes in a secondary: its own CA configuration (a key type change
+                            // re-keys through rotate-leaves); PRIVATE writes: its change index
+                            .table(Table.CA, BOTH, READ, WRITE_OWN_KEYS)
+                            // INTENTIONS writes: ACL tokens and policies, the primary's only
+                            .table(Table.INTENTIONS, BOTH, READ).table(Table.INTENTIONS, PRIMARY_ONLY, WRITE_OWN_KEYS)
+                            .table(Table.PRIVATE, BOTH, READ, WRITE_OWN_KEYS)
+                            .kms(KeyPurpose.FORWARDED_RESPONSE, PRIMARY_ONLY, GENERATE_DATA_KEY, DECRYPT)
                             // a supplied root key is staged encrypted: encrypt-only, never decrypted here
-                            Set.of(new KmsUse(KeyPurpose.ROOT, KmsUse.Action.GENERATE_DATA_KEY)),
-                            // GET /v1/operator/replication: ManagedLeafReissue.observe asks ActiveSigner for
-                            // the signing key ID, which loads (unwraps) the intermediate key; never signs
-                            Set.of(new KmsUse(KeyPurpose.INTERMEDIATE, KmsUse.Action.DECRYPT)))),
-            rotateLeaves(new Trigger.Stream(Table.CA), MB_DEFAULT, Duration.ofSeconds(60), rotateLeavesKms(false)),
+                            // (GET /v1/operator/replication reads the signing key ID from the signer
+                            // item: no intermediate-key grant)
+                            .kms(KeyPurpose.ROOT, PRIMARY_ONLY, GENERATE_DATA_KEY)),
+            rotateLeaves(new Trigger.Stream(Table.CA), MB_DEFAULT, Duration.ofSeconds(60), false),
             // a tick may spend up to TICK_INTERVAL re-issuing managed leaves, then renews and prunes
-            rotateLeaves(new Trigger.Schedule(RotateLeaves.TICK_INTERVAL), MB_ONE_VCPU, Duration.ofSeconds(120),
-                    rotateLeavesKms(true)),
+            rotateLeaves(new Trigger.Schedule(RotateLeaves.TICK_INTERVAL), MB_ONE_VCPU, Duration.ofSeconds(120), true),
             replicateIntentions(new Trigger.Stream(Table.INTENTIONS), Duration.ofSeconds(60)),
             replicateIntentions(new Trigger.Schedule(ReplicateIntentions.RECONCILE_INTERVAL), Duration.ofSeconds(120)));
 
@@ -201,12 +221,16 @@ public final class Deployment {
      *   <li>{@code env <d> <VARIABLE>} and {@code env <d> QUARKUS_FUNQY_EXPORT=<d>},
      *   <li>{@code route <routeKey> -> <d> auth=<NONE|AWS_IAM>}, {@code api throttle rate=.. burst=..},
      *   <li>{@code stream <TABLE> -> <d> batch=.. bisect=.. retries=.. max-age=.. start=.. response=.. on-failure=queue:stream-failures},
-     *   <li>{@code schedule <d> <rate expression>},
+     *   <li>{@code schedule <d> <rate expression> retries=<n> max-event-age=<seconds>} (its asynchronous
+     *       invoke configuration: {@link #SCHEDULE_MAX_RETRY_ATTEMPTS}, the interval),
      *   <li>{@code iam <d> <action> <resource>[ <condition>]}, resources {@code table:<TABLE>},
      *       {@code stream:<TABLE>}, {@code kms:custody}, {@code queue:stream-failures},
      *       {@code log-group:own}, {@code *}; conditions {@code keys=own-dc} (dynamodb:LeadingKeys)
-     *       and {@code purpose=<wire name> dc=own} (KMS encryption context),
-     *   <li>{@code key-policy deny <action> purpose=root unless <deployables>},
+     *       and {@code purpose=<wire name> dc=own} (KMS encryption context); table and KMS lines
+     *       only for the grants of {@code role} ({@link Deployable#tables(DatacenterRole)},
+     *       {@link Deployable#kms(DatacenterRole)}),
+     *   <li>{@code key-policy deny <action> purpose=root unless <deployables>} and
+     *       {@code key-policy deny kms:ReEncrypt* all} (every principal, role-independent),
      *   <li>the lines of {@link Alarm#fact()}.
      * </ul>
      */
@@ -231,17 +255,16 @@ public final class Deployment {
                 f.add("iam " + n + " dynamodb:ListStreams *"); // ListStreams has no resource type
                 f.add("iam " + n + " sqs:SendMessage queue:stream-failures");
             } else if (d.trigger() instanceof Trigger.Schedule s) {
-                f.add("schedule " + n + " " + s.expression());
+                f.add("schedule " + n + " " + s.expression() + " retries=" + SCHEDULE_MAX_RETRY_ATTEMPTS
+                        + " max-event-age=" + s.every().toSeconds());
             }
             f.add("iam " + n + " logs:CreateLogStream log-group:own");
             f.add("iam " + n + " logs:PutLogEvents log-group:own");
-            d.tables().forEach((table, accesses) -> accesses.forEach(access -> access.actions().forEach(action ->
+            d.tables(role).forEach((table, accesses) -> accesses.forEach(access -> access.actions().forEach(action ->
                     f.add("iam " + n + " " + action + " table:" + table + (access == WRITE_OWN_KEYS ? " keys=own-dc" : "")))));
-            for (KmsUse k : d.kms()) {
-                if (!k.primaryOnly() || role == DatacenterRole.PRIMARY) {
-                    f.add("iam " + n + " " + k.action().iamAction() + " kms:custody purpose=" + k.purpose().wireName()
-                            + " dc=own");
-                }
+            for (KmsUse k : d.kms(role)) {
+                f.add("iam " + n + " " + k.action().iamAction() + " kms:custody purpose=" + k.purpose().wireName()
+                        + " dc=own");
             }
         }
         for (ApiGatewayRoute r : routes()) {
@@ -252,52 +275,47 @@ public final class Deployment {
             f.add("key-policy deny " + a.iamAction() + " purpose=" + KeyPurpose.ROOT.wireName() + " unless "
                     + rootUsers(a));
         }
+        // ReEncrypt moves a ciphertext under another key without the caller seeing the plaintext: a
+        // principal with kms:* on its own key could re-encrypt a root data key to it and decrypt it there
+        f.add("key-policy deny " + KEY_POLICY_DENY_ALL + " all");
         ALARMS.forEach(a -> f.add(a.fact()));
         return f;
     }
 
-    /** The deployables allowed {@code action} on root-purpose keys, comma-separated and sorted. */
+    /**
+     * The deployables allowed {@code action} on root-purpose keys, comma-separated and sorted. The
+     * same in every role: a secondary has no root key, and its key policy denies the calls all the same.
+     */
     static String rootUsers(KmsUse.Action action) {
-        return DEPLOYABLES.stream().filter(d -> d.kms().contains(new KmsUse(KeyPurpose.ROOT, action)))
+        return DEPLOYABLES.stream().filter(d -> d.kms().containsKey(new KmsUse(KeyPurpose.ROOT, action)))
                 .map(Deployable::name).sorted().collect(Collectors.joining(","));
     }
 
     /**
-     * rotate-leaves' KMS calls. Both trigger kinds bootstrap and rotate the root (made, then used to
-     * cross-sign and sign intermediates), store new intermediates (never sign with them), and make a
-     * secondary's enrolment key and sign its CSR requests with it (whichever runs first makes it).
-     * Only the tick re-issues managed leaves: it signs with the DC's intermediate and wraps each new
-     * leaf key; no rotate-leaves path unwraps a managed leaf's key (only sign-csr serves them).
+     * rotate-leaves. Both trigger kinds: in the primary, bootstrap and rotate the root (made, then
+     * used to cross-sign and sign intermediates); in a secondary, make the enrolment key (whichever
+     * runs first) and sign the intermediate CSR requests with it; in both, store new intermediates
+     * (never sign with them: a secondary's tick starts a renewal or key change its stream does not
+     * see). Only the tick re-issues managed leaves: it signs with the DC's intermediate and wraps each
+     * new leaf key; no rotate-leaves path unwraps a managed leaf's key (only sign-csr serves them).
      */
-    private static Set<KmsUse> rotateLeavesKms(boolean reissuesManagedLeaves) {
-        Set<KmsUse> s = new HashSet<>();
-        s.addAll(KmsUse.both(KeyPurpose.ROOT));
-        s.addAll(KmsUse.both(KeyPurpose.ENROLMENT));
-        s.add(new KmsUse(KeyPurpose.INTERMEDIATE, KmsUse.Action.GENERATE_DATA_KEY));
+    private static Deployable rotateLeaves(Trigger trigger, int memoryMb, Duration timeout,
+            boolean reissuesManagedLeaves) {
+        Deployable.Grants g = new Deployable.Grants()
+                .table(Table.CA, BOTH, READ, WRITE_OWN_KEYS).table(Table.PRIVATE, BOTH, READ, WRITE_OWN_KEYS)
+                .kms(KeyPurpose.ROOT, PRIMARY_ONLY, GENERATE_DATA_KEY, DECRYPT)
+                .kms(KeyPurpose.ENROLMENT, SECONDARY_ONLY, GENERATE_DATA_KEY, DECRYPT)
+                .kms(KeyPurpose.INTERMEDIATE, BOTH, GENERATE_DATA_KEY);
         if (reissuesManagedLeaves) {
-            s.add(new KmsUse(KeyPurpose.INTERMEDIATE, KmsUse.Action.DECRYPT));
-            s.add(new KmsUse(KeyPurpose.MANAGED_LEAF, KmsUse.Action.GENERATE_DATA_KEY));
+            g.kms(KeyPurpose.INTERMEDIATE, BOTH, DECRYPT).kms(KeyPurpose.MANAGED_LEAF, BOTH, GENERATE_DATA_KEY);
         }
-        return s;
-    }
-
-    private static Deployable rotateLeaves(Trigger trigger, int memoryMb, Duration timeout, Set<KmsUse> kms) {
-        return new Deployable(FunctionName.ROTATE_LEAVES, trigger, memoryMb, timeout, OptionalInt.empty(),
-                Map.of(Table.CA, Set.of(READ, WRITE_OWN_KEYS), Table.PRIVATE, Set.of(READ, WRITE_OWN_KEYS)), kms);
+        return new Deployable(FunctionName.ROTATE_LEAVES, trigger, memoryMb, timeout, OptionalInt.empty(), g);
     }
 
     /** Reads the intentions table; writes the DC's view of it in the private table. */
     private static Deployable replicateIntentions(Trigger trigger, Duration timeout) {
         return new Deployable(FunctionName.REPLICATE_INTENTIONS, trigger, MB_DEFAULT, timeout, OptionalInt.empty(),
-                Map.of(Table.INTENTIONS, Set.of(READ), Table.PRIVATE, Set.of(READ, WRITE_OWN_KEYS)), Set.of());
-    }
-
-    @SafeVarargs
-    private static <T> Set<T> union(Set<T>... sets) {
-        Set<T> all = new HashSet<>();
-        for (Set<T> s : sets) {
-            all.addAll(s);
-        }
-        return all;
+                new Deployable.Grants().table(Table.INTENTIONS, BOTH, READ)
+                        .table(Table.PRIVATE, BOTH, READ, WRITE_OWN_KEYS));
     }
 }

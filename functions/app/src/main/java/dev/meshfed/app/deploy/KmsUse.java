@@ -34,14 +34,4 @@ public record KmsUse(KeyPurpose purpose, Action action) {
         Objects.requireNonNull(purpose, "purpose");
         Objects.requireNonNull(action, "action");
     }
-
-    /** Both calls for {@code purpose}: keys the deployable creates and later uses. */
-    public static java.util.Set<KmsUse> both(KeyPurpose purpose) {
-        return java.util.Set.of(new KmsUse(purpose, Action.GENERATE_DATA_KEY), new KmsUse(purpose, Action.DECRYPT));
-    }
-
-    /** Whether only the primary makes this call (the root key exists only there). */
-    public boolean primaryOnly() {
-        return purpose == KeyPurpose.ROOT;
-    }
 }

@@ -90,20 +90,61 @@ class DeploymentTest {
         assertThat(rotate.expression()).isEqualTo("rate(1 minute)");
         assertThat(reconcile.expression()).isEqualTo("rate(5 minutes)");
         assertThat(Deployment.facts(DatacenterRole.PRIMARY))
-                .contains("schedule rotate-leaves-tick rate(1 minute)", "schedule replicate-intentions-tick rate(5 minutes)");
+                .contains("schedule rotate-leaves-tick rate(1 minute) retries=0 max-event-age=60",
+                        "schedule replicate-intentions-tick rate(5 minutes) retries=0 max-event-age=300");
+        // EventBridge's events are kept 60 s to 6 h: the intervals fit
+        assertThat(Deployment.SCHEDULE_MAX_RETRY_ATTEMPTS).isZero();
+        assertThat(List.of(rotate.every(), reconcile.every()))
+                .allSatisfy(e -> assertThat(e).isBetween(Duration.ofSeconds(60), Duration.ofHours(6)));
+    }
+
+    /** The iam lines of the grants declared for exactly {@code roles}. */
+    private static Set<String> iamLinesOfGrantsIn(Roles roles) {
+        Set<String> lines = new TreeSet<>();
+        for (Deployable d : Deployment.deployables()) {
+            d.tables().forEach((table, accesses) -> accesses.forEach((access, where) -> {
+                if (where == roles) {
+                    access.actions().forEach(a -> lines.add("iam " + d.name() + " " + a + " table:" + table
+                            + (access == TableAccess.WRITE_OWN_KEYS ? " keys=own-dc" : "")));
+                }
+            }));
+            d.kms().forEach((k, where) -> {
+                if (where == roles) {
+                    lines.add("iam " + d.name() + " " + k.action().iamAction() + " kms:custody purpose="
+                            + k.purpose().wireName() + " dc=own");
+                }
+            });
+        }
+        return lines;
     }
 
     @Test
-    void primaryAndSecondaryDifferOnlyInTheRootPurposeKmsGrantsThePrimaryHas() {
+    void primaryAndSecondaryDifferExactlyInTheRoleSpecificGrants() {
         Set<String> primary = Deployment.facts(DatacenterRole.PRIMARY);
         Set<String> secondary = Deployment.facts(DatacenterRole.SECONDARY);
-        assertThat(primary).containsAll(secondary);
         Set<String> onlyPrimary = new TreeSet<>(primary);
         onlyPrimary.removeAll(secondary);
-        assertThat(onlyPrimary).isNotEmpty().allSatisfy(line -> assertThat(line)
-                .startsWith("iam ").contains(" kms:custody purpose=" + KeyPurpose.ROOT.wireName() + " dc=own"));
-        // the key policy denies root-purpose use to everyone else, in both roles
-        assertThat(secondary).anyMatch(l -> l.startsWith("key-policy deny kms:Decrypt purpose=root unless "));
+        Set<String> onlySecondary = new TreeSet<>(secondary);
+        onlySecondary.removeAll(primary);
+        assertThat(onlyPrimary).isEqualTo(iamLinesOfGrantsIn(Roles.PRIMARY_ONLY));
+        assertThat(onlySecondary).isEqualTo(iamLinesOfGrantsIn(Roles.SECONDARY_ONLY));
+        // what the roles are known to differ in (the recorder proves each): root keys, enrolment keys,
+        // and the writes a secondary forwards to the primary
+        assertThat(onlyPrimary)
+                .contains("iam rotate-leaves-tick kms:Decrypt kms:custody purpose=" + KeyPurpose.ROOT.wireName() + " dc=own",
+                        "iam intentions-api-http dynamodb:PutItem table:INTENTIONS keys=own-dc",
+                        "iam ca-admin-http kms:GenerateDataKey kms:custody purpose=forwarded-response dc=own")
+                .noneMatch(l -> l.contains("purpose=" + KeyPurpose.ENROLMENT.wireName()));
+        assertThat(onlySecondary).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).contains("purpose=" + KeyPurpose.ENROLMENT.wireName()));
+        // every grant of both roles is in both facts
+        assertThat(primary).containsAll(iamLinesOfGrantsIn(Roles.BOTH));
+        assertThat(secondary).containsAll(iamLinesOfGrantsIn(Roles.BOTH));
+        // the key policy denies root-purpose use to everyone else, the same in both roles
+        assertThat(secondary).anyMatch(l -> l.startsWith("key-policy deny kms:Decrypt purpose=root unless "))
+                .contains("key-policy deny kms:ReEncrypt* all");
+        assertThat(primary.stream().filter(l -> l.startsWith("key-policy ")))
+                .containsExactlyElementsOf(secondary.stream().filter(l -> l.startsWith("key-policy ")).toList());
     }
 
     @Test
