@@ -43,6 +43,12 @@ final class WiredFederation implements AutoCloseable {
     final Map<String, FaultyPrimaryApi> forwarding = new LinkedHashMap<>();
 
     WiredFederation(DcConfig.AclMode acl, String... names) {
+        this(acl, java.util.function.UnaryOperator.identity(), names);
+    }
+
+    /** As above, each DC's functions given {@code decorate} applied to its custody (a test's recording decorator). */
+    WiredFederation(DcConfig.AclMode acl, java.util.function.UnaryOperator<dev.meshfed.core.custody.KeyCustody> decorate,
+            String... names) {
         harness = new MultiDcHarness(List.of(names), names[0]);
         primaryGateway = names.length > 1 ? new LoopbackGateway(r -> dc(names[0]).localHandler().handle(r)) : null;
         for (String name : names) {
@@ -56,7 +62,7 @@ final class WiredFederation implements AutoCloseable {
             new SecureRandom().nextBytes(kek);
             custody.put(name, new LocalKeyCustody(kek));
             var d = harness.dc(name);
-            dcs.put(name, DcFunctions.build(d.caStore(), d.intentionStore(), d.privateStore(), custody.get(name),
+            dcs.put(name, DcFunctions.build(d.caStore(), d.intentionStore(), d.privateStore(), decorate.apply(custody.get(name)),
                     PROVIDERS, acl, java.util.Optional.ofNullable(primaryApis.get(name)),
                     BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, harness.clock(), metrics));
         }
