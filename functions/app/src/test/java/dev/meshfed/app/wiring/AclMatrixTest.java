@@ -62,6 +62,9 @@ class AclMatrixTest {
     /** The five kinds of caller. */
     enum Caller { NO_TOKEN, OTHER_SERVICE, READ_ONLY, RIGHT, DELETED }
 
+    /** Every case is called by each, in this order: the right token last, so a successful DELETE does not change what the others see. */
+    static final List<Caller> CALLERS = List.of(Caller.NO_TOKEN, Caller.OTHER_SERVICE, Caller.READ_ONLY, Caller.DELETED,
+            Caller.RIGHT);
     private static final Path CSR_FIXTURES = Path.of("../pki/src/test/resources/csr");
     /** Functions whose routes exist in the table but arrive with later issues; their routes answer 404 today. */
     private static final Set<FunctionName> NOT_BUILT_YET = EnumSet.of(FunctionName.DEV_CONTROLS);
@@ -213,14 +216,48 @@ class AclMatrixTest {
         }
     }
 
+    /** "METHOD template" of every (route, method) of {@code table} that no case calls. */
+    static Set<String> withoutRows(RouteTable table, List<Case> cases) {
+        Set<String> declared = new TreeSet<>();
+        for (Case c : cases) {
+            if (table.match(c.method(), c.pathAndQuery().split("\\?")[0])
+                    instanceof dev.meshfed.app.http.RouteMatch.Found found) {
+                declared.add(c.method() + " " + found.route().template());
+            }
+        }
+        Set<String> missing = new TreeSet<>();
+        for (Route r : table.routes()) {
+            r.methods().keySet().forEach(method -> missing.add(method + " " + r.template()));
+        }
+        missing.removeAll(declared);
+        return missing;
+    }
+
+    @Test
+    void everyDeployedRouteAndMethodIsInTheMatrixCalledWithNoTokenAnotherServicesTokenAndTheRightToken() {
+        assertThat(withoutRows(RouteTable.deployed(), cases())).isEmpty();
+        assertThat(CALLERS).contains(Caller.NO_TOKEN, Caller.OTHER_SERVICE, Caller.RIGHT);
+        for (Case c : cases()) {
+            boolean needsAToken = c.need() != Need.NONE && c.need() != Need.VALID_TOKEN && c.need() != Need.GATEWAY_IAM;
+            assertThat(!needsAToken || rightTokens.get(c.need()) != null).as("a right token for " + c).isTrue();
+        }
+    }
+
+    @Test
+    void aRouteAddedWithoutMatrixRowsIsReported() {
+        List<Route> more = new ArrayList<>(dev.meshfed.app.http.MeshfedRoutes.declare());
+        more.add(Route.of("/v1/connect/ca/new-thing", FunctionName.CA_ADMIN, "POST", "DELETE"));
+        more.replaceAll(r -> r.template().equals("/v1/acl/tokens") ? r.plus("POST", FunctionName.CA_ADMIN) : r);
+        assertThat(withoutRows(new RouteTable(more, false), cases()))
+                .containsExactly("DELETE /v1/connect/ca/new-thing", "POST /v1/acl/tokens", "POST /v1/connect/ca/new-thing");
+    }
+
     @Test
     void eachRouteAllowsExactlyTheCallersItsPermissionAdmits() {
         List<String> failures = new ArrayList<>();
         int n = 0;
         for (Case c : cases()) {
-            // the right token last: a successful DELETE must not change what the others see
-            for (Caller caller : List.of(Caller.NO_TOKEN, Caller.OTHER_SERVICE, Caller.READ_ONLY, Caller.DELETED,
-                    Caller.RIGHT)) {
+            for (Caller caller : CALLERS) {
                 String body = c.body() == null ? null : c.body().replace("%s", caller.name().toLowerCase() + n++);
                 HttpResponse r = f.call("dc1", c.method(), c.pathAndQuery(), secret(caller, c.need()), body);
                 String outcome = check(c, caller, r);
