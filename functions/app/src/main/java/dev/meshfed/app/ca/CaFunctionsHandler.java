@@ -1,5 +1,6 @@
 package dev.meshfed.app.ca;
 
+import dev.meshfed.app.http.BodyLimits;
 import dev.meshfed.app.http.ErrorMapper;
 import dev.meshfed.app.http.FunctionName;
 import dev.meshfed.app.http.HttpFunction;
@@ -16,7 +17,7 @@ import java.util.Optional;
 /**
  * The HTTP entry of one deployable (or of the local gateway): matches the request against the
  * route table, answers 404, 405 (with {@code Allow}) and {@code OPTIONS} itself, runs the function
- * the route names, and turns every exception into a response through {@link ErrorMapper}, so bad
+ * the route names (a body over 64 KiB refused first with 413, as in {@link BodyLimits}), and turns every exception into a response through {@link ErrorMapper}, so bad
  * input is never a 500. A route of a function this deployable does not hold answers Consul's 404
  * for an unknown endpoint, as API Gateway would never have sent it here.
  */
@@ -35,6 +36,9 @@ public final class CaFunctionsHandler {
     /** The response to {@code request}; never throws. */
     public HttpResponse handle(HttpRequest request) {
         try {
+            // before routing, as API Gateway's adapter does: an oversized body is a 413 on every
+            // route and method, in the primary as in a secondary, whether or not the function reads it
+            BodyLimits.check(request);
             RouteMatch match = routes.match(request);
             Optional<HttpResponse> refusal = match.refusal();
             if (refusal.isPresent()) {
