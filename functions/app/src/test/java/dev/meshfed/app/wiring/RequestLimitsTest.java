@@ -185,6 +185,38 @@ class RequestLimitsTest {
                 (dc, method, path, t) -> send(dc, method, path, many.toString(), management, "{}"));
     }
 
+    /**
+     * A CA-table stream record over DynamoDB's 400 KB item limit, delivered to a secondary's
+     * {@code rotate-leaves} (the intentions stream has the same case in
+     * ReplicateIntentionsHostileRecordsTest): not thrown, quarantined, and nothing but the
+     * quarantine item changes; the record's text reaches no log line.
+     */
+    @Test
+    void aStreamRecordOverTheItemSizeIsQuarantinedAndChangesNothingElse() {
+        StoredItem bundle = f.harness.dc("dc2").table(Table.CA).snapshot().stream()
+                .filter(i -> i.key().kind().equals("bundle")).findFirst().orElseThrow();
+        Map<String, dev.meshfed.core.store.Attr> body = new LinkedHashMap<>(bundle.body());
+        body.put("padding", new dev.meshfed.core.store.Attr.S("q".repeat(500_000)));
+        StoredItem huge = new StoredItem(bundle.key(), bundle.version() + 1, bundle.updatedAt(), null, body);
+        var record = dev.meshfed.stream.events.StreamRecords.record(dev.meshfed.stream.events.StreamSource.of(
+                "eu-west-1", "meshfed-ca", java.time.Instant.parse("2026-01-01T00:00:00Z")), "100000000000000000077",
+                bundle, huge, f.harness.clock().instant());
+        Map<String, List<StoredItem>> before = snapshot();
+        try (LogCapture logs = new LogCapture()) {
+            org.assertj.core.api.Assertions.assertThatCode(() -> f.dc("dc2").rotateLeavesStream().onRecord(record))
+                    .doesNotThrowAnyException();
+            assertThat(logs.lines()).noneMatch(l -> l.contains("qqqqqqqqqqqqqqqq"));
+        }
+        Map<String, List<StoredItem>> after = snapshot();
+        List<StoredItem> quarantined = after.get("dc2 PRIVATE").stream()
+                .filter(i -> i.key().kind().equals(dev.meshfed.core.store.PrivateStore.QUARANTINE)).toList();
+        assertThat(quarantined).hasSize(1);
+        List<StoredItem> rest = new ArrayList<>(after.get("dc2 PRIVATE"));
+        rest.removeAll(quarantined);
+        after.put("dc2 PRIVATE", rest);
+        assertThat(after).isEqualTo(before);
+    }
+
     @Test
     void aTokenOverTheLimitIs400OnEveryRouteThatReadsOne() {
         String longToken = "a".repeat(Tokens.MAX_LENGTH + 1);
