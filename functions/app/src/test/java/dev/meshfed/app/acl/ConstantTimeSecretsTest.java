@@ -179,7 +179,8 @@ class ConstantTimeSecretsTest {
                         || line.matches("^.*(class|interface) [\\w.$]+.*\\{$") && !line.startsWith(" ")) {
                     cls = line.replaceAll(".*(class|interface) ([\\w.$]+).*", "$2");
                     method = null;
-                } else if (line.startsWith("  ") && !line.startsWith("   ") && line.contains("(")) {
+                } else if (line.startsWith("  ") && !line.startsWith("   ")) {
+                    // a member: a method, a field or the static initializer ("static {};")
                     method = cls + " " + line.trim();
                     out.putIfAbsent(method, new ArrayList<>());
                 } else if (method != null && line.contains("// Method ") || method != null && line.contains("// InterfaceMethod ")) {
