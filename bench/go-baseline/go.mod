@@ -1,0 +1,3 @@
+module meshfed.dev/bench/gobaseline
+
+go 1.19
