@@ -48,7 +48,10 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  *   <li>1: the whole PEM text (framing, base64, block types);</li>
  *   <li>2: a recipe for a correctly signed CSR with fuzzed SANs, extensions and basic constraints,
  *       so that the checks after the signature (SAN shape, SPIFFE ID, trust domain, DC, CA flag)
- *       see hostile values too; mutated DER alone almost never gets past the signature.</li>
+ *       see hostile values too; mutated DER alone almost never gets past the signature;</li>
+ *   <li>3: a recipe for the request's public key (algorithm and curve OIDs, RSA modulus), which
+ *       the key rule reads before the signature: the refusal names the key, so this is where
+ *       hostile OIDs would reach an error text.</li>
  * </ul>
  * Seeds (one valid CSR per mode, from the CSR fixtures) are in {@code CsrFuzzTestInputs/}.
  */
@@ -74,10 +77,11 @@ class CsrFuzzTest {
             return "";
         }
         byte[] rest = Arrays.copyOfRange(input, 1, input.length);
-        return switch (Math.floorMod(input[0], 3)) {
+        return switch (Math.floorMod(input[0], 4)) {
             case 0 -> Pem.encode(Pem.CERTIFICATE_REQUEST, rest);
             case 1 -> new String(rest, StandardCharsets.UTF_8);
-            default -> recipe(rest);
+            case 2 -> recipe(rest);
+            default -> keyRecipe(rest);
         };
     }
 
@@ -189,6 +193,45 @@ class CsrFuzzTest {
             // Bouncy Castle refuses to build this recipe: that is the test's own builder, not
             // the code under test, so the input is checked as an empty text instead
             return "";
+        }
+    }
+
+    /**
+     * A CSR whose SubjectPublicKeyInfo is built from {@code recipe} (first byte: 0 an EC key on a
+     * curve OID, 1 a key of algorithm OID, 2 an RSA key with the rest as modulus; for OIDs each
+     * further byte is one large arc), with a dummy signature: the key rule comes first.
+     */
+    static String keyRecipe(byte[] recipe) {
+        if (recipe.length == 0) {
+            return "";
+        }
+        try {
+            StringBuilder oid = new StringBuilder("1.3");
+            for (int i = 1; i < recipe.length; i++) {
+                oid.append('.').append((recipe[i] & 0xffL) * 1_000_003L);
+            }
+            var arcs = new org.bouncycastle.asn1.ASN1ObjectIdentifier(oid.toString());
+            org.bouncycastle.asn1.x509.AlgorithmIdentifier alg = switch (recipe[0] & 0x03) {
+                case 0 -> new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                        org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey, arcs);
+                case 1 -> new org.bouncycastle.asn1.x509.AlgorithmIdentifier(arcs);
+                default -> new org.bouncycastle.asn1.x509.AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption,
+                        org.bouncycastle.asn1.DERNull.INSTANCE);
+            };
+            byte[] keyBits = (recipe[0] & 0x03) >= 2
+                    ? new org.bouncycastle.asn1.pkcs.RSAPublicKey(new java.math.BigInteger(1, recipe),
+                            java.math.BigInteger.valueOf(65537)).getEncoded()
+                    : new byte[] {4, 1, 2};
+            var spki = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(alg, keyBits);
+            var info = new org.bouncycastle.asn1.pkcs.CertificationRequestInfo(
+                    new org.bouncycastle.asn1.x500.X500Name("CN=fuzz"), spki, new org.bouncycastle.asn1.DERSet());
+            var req = new org.bouncycastle.asn1.pkcs.CertificationRequest(info,
+                    new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                            org.bouncycastle.asn1.x9.X9ObjectIdentifiers.ecdsa_with_SHA256),
+                    new org.bouncycastle.asn1.DERBitString(new byte[8]));
+            return Pem.encode(Pem.CERTIFICATE_REQUEST, req.getEncoded());
+        } catch (IOException | RuntimeException e) {
+            return ""; // the test's own builder refused the recipe
         }
     }
 
