@@ -4,6 +4,7 @@ import static dev.meshfed.core.error.InvalidCsr.Reason.MALFORMED;
 import static dev.meshfed.core.error.InvalidCsr.Reason.NOT_A_CSR_PEM;
 
 import dev.meshfed.core.error.InvalidCsr;
+import dev.meshfed.core.error.UntrustedText;
 import dev.meshfed.core.pki.CertificateRequest;
 import dev.meshfed.core.pki.CsrParser;
 import dev.meshfed.core.pki.Pem;
@@ -146,7 +147,9 @@ public final class BcCsrParser implements CsrParser {
             if (params instanceof ASN1ObjectIdentifier curve) {
                 String name = CURVES.get(curve);
                 int bits = PublicKeyInfo.P256.equals(name) ? 256 : PublicKeyInfo.P384.equals(name) ? 384 : 0;
-                return new PublicKeyInfo("ec", bits, name != null ? name : curve.getId());
+                // an unknown curve is named by its OID, which the refusal quotes: bounded, as a
+                // hostile request can make it kilobytes long (found by CsrFuzzTest)
+                return new PublicKeyInfo("ec", bits, name != null ? name : UntrustedText.bounded(curve.getId()));
             }
             return new PublicKeyInfo("ec", 0, "explicit");
         }
@@ -160,7 +163,7 @@ public final class BcCsrParser implements CsrParser {
         if ("1.3.101.113".equals(alg.getId())) {
             return new PublicKeyInfo("ed448", 0, null);
         }
-        return new PublicKeyInfo("key algorithm " + alg.getId(), 0, null);
+        return new PublicKeyInfo("key algorithm " + UntrustedText.bounded(alg.getId()), 0, null);
     }
 
     /** The parsed request. Key conversion and signature checking happen only when asked for. */
