@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FaultInjectionTest {
     static final String SEED_PROPERTY = "meshfed.fault.seed";
-    static final long[] SUITE_SEEDS = {1, 2, 3, 4, 5, 6};
+    static final long[] SUITE_SEEDS = {1, 2, 3, 4, 5, 6, 7, 8};
     static final int STEPS = Integer.getInteger("meshfed.fault.steps", 60);
 
     static Stream<Long> seeds() {
@@ -40,6 +40,7 @@ class FaultInjectionTest {
     void afterAnyScheduleOfFaultsAndHealingEveryInvariantHolds(long seed) {
         try (FaultScenario s = new FaultScenario(seed, UnaryOperator.identity(), true)) {
             List<String> violations = s.run(STEPS).healAndCheck();
+            System.out.println("fault scenario " + s.summary());
             assertThat(violations).as(() -> s.report(violations)).isEmpty();
             // The scenario did exercise what it claims (else a quiet schedule would pass vacuously).
             assertThat(s.leaves).as(() -> s.report(List.of("no leaves"))).isNotEmpty();

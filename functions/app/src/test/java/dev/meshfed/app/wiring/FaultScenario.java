@@ -300,6 +300,18 @@ final class FaultScenario implements AutoCloseable {
                 + String.join("\n  ", tail);
     }
 
+    /** One line: how much of each kind the schedule did (so a quiet schedule is visible). */
+    String summary() {
+        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+        for (String line : log) {
+            String op = line.replaceFirst("^#\\d+ t=\\S+ ", "");
+            String kind = op.split(" ")[0] + (op.contains("-> 200") ? "(ok)" : op.contains("-> ") ? "(refused)" : "");
+            kinds.merge(kind, 1, Integer::sum);
+        }
+        return "seed=" + seed + " leaves=" + leaves.size() + " intentions=" + intentionIds.size() + " rogue="
+                + rogueIds.size() + " ops=" + kinds;
+    }
+
     @Override
     public void close() {
         f.close();
