@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshfed.store.embedded.stream.BatchResult;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import dev.meshfed.core.store.codec.IntentionTableCodecs;
+import dev.meshfed.stream.events.DecodedChange;
+import dev.meshfed.stream.events.StreamRecords;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ class FaultInjectionTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void afterAnyScheduleOfFaultsAndHealingEveryInvariantHolds(long seed) {
-        try (FaultScenario s = new FaultScenario(seed, UnaryOperator.identity(), true)) {
+        try (FaultScenario s = new FaultScenario(seed, (dc, real) -> real, true)) {
             List<String> violations = s.run(STEPS).healAndCheck();
             System.out.println("fault scenario " + s.summary());
             assertThat(violations).as(() -> s.report(violations)).isEmpty();
@@ -55,13 +57,41 @@ class FaultInjectionTest {
     @Test
     void theInvariantCheckReportsABrokenReplicatorWithTheSeed() {
         long seed = 4242;
-        UnaryOperator<dev.meshfed.store.embedded.stream.StreamSubscriber> dropping = real -> batch -> BatchResult.success();
-        try (FaultScenario s = new FaultScenario(seed, dropping, false)) {
+        try (FaultScenario s = new FaultScenario(seed, (dc, real) -> batch -> BatchResult.success(), false)) {
             s.run(40);
             List<String> violations = s.healAndCheck();
             String report = s.report(violations);
             assertThat(violations).as("the broken build must be caught").anyMatch(v -> v.contains("intentions view"));
             assertThat(report).contains("seed=4242").contains("-Dmeshfed.fault.seed=4242").contains("operation log tail");
+        }
+    }
+
+    /**
+     * A deliberately broken build that trusts a non-owner write: besides the real consumer, each
+     * DC's stream applies any intention item under a non-primary prefix straight into its view.
+     * The check must report the trusted write. (With the reconcile tick registered the real
+     * reconcile removes such entries before the check: that repair is itself a finding worth keeping.)
+     */
+    @Test
+    void theInvariantCheckReportsATrustedNonOwnerWrite() {
+        long seed = 77;
+        java.util.concurrent.atomic.AtomicReference<FaultScenario> scenario = new java.util.concurrent.atomic.AtomicReference<>();
+        try (FaultScenario s = new FaultScenario(seed, (dc, real) -> batch -> {
+            for (var r : batch) {
+                DecodedChange c = StreamRecords.decode(r);
+                if (!c.key().owner().equals("dc1") && c.newImage() != null) {
+                    var item = IntentionTableCodecs.INTENTION.decode(c.key(), c.newImage().body());
+                    var view = scenario.get().f.harness.dc(dc).privateStore();
+                    long current = view.viewEntry(item.id()).map(v -> v.version()).orElse(0L);
+                    view.putViewEntry(item, current, c.newImage().version());
+                }
+            }
+            return real.handle(batch);
+        }, false)) { // without reconcile: with it, the tick removes view entries the primary lacks (it self-heals)
+            scenario.set(s);
+            List<String> violations = s.run(60).healAndCheck();
+            assertThat(s.rogueIds).as("the schedule made non-owner writes").isNotEmpty();
+            assertThat(violations).as(s.report(violations)).anyMatch(v -> v.contains("trusted the non-owner write"));
         }
     }
 }

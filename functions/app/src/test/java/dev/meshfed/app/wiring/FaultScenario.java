@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.function.UnaryOperator;
 
 /**
  * One randomised fault-injection scenario over whole DCs as deployed ({@link WiredFederation}: every
@@ -75,7 +74,7 @@ final class FaultScenario implements AutoCloseable {
      *        real build, a deliberately broken one in the harness's own test
      * @param registerReconcile false leaves the reconcile tick out (part of a broken build)
      */
-    FaultScenario(long seed, UnaryOperator<StreamSubscriber> intentionsConsumer, boolean registerReconcile) {
+    FaultScenario(long seed, java.util.function.BiFunction<String, StreamSubscriber, StreamSubscriber> intentionsConsumer, boolean registerReconcile) {
         this.seed = seed;
         this.random = new Random(seed);
         this.f = new WiredFederation(DcConfig.AclMode.OFF, DCS.toArray(new String[0]));
@@ -89,7 +88,7 @@ final class FaultScenario implements AutoCloseable {
             f.harness.subscribe(dc, Table.CA, StreamSubscriber.perRecord(d.rotateLeavesStream()::onRecord));
             f.harness.federation().scheduler().register("rotate-leaves-" + dc, RotateLeaves.TICK_INTERVAL,
                     Duration.ZERO, d.rotateLeaves()::tick);
-            StreamSubscriber real = intentionsConsumer.apply(StreamSubscriber.perRecord(d.replicateIntentionsStream()::onRecord));
+            StreamSubscriber real = intentionsConsumer.apply(dc, StreamSubscriber.perRecord(d.replicateIntentionsStream()::onRecord));
             delivered.put(dc, new ArrayList<>());
             f.harness.subscribe(dc, Table.INTENTIONS, faulty(dc, real));
             if (registerReconcile) {
