@@ -160,8 +160,10 @@ final class FaultScenario implements AutoCloseable {
                 updateIntention(randomDc());
             } else if (pick < 58) {
                 deleteIntention(randomDc());
-            } else if (pick < 62) {
+            } else if (pick < 60) {
                 rotateRoot();
+            } else if (pick < 62) {
+                changeCaConfig(randomDc());
             } else if (pick < 66) {
                 nonOwnerWrite();
             } else if (pick < 73) {
@@ -244,6 +246,14 @@ final class FaultScenario implements AutoCloseable {
     private void rotateRoot() {
         HttpResponse r = f.call("dc1", "POST", "/v1/connect/ca/rotate", null, "{}");
         note("rotate root -> " + r.status() + (r.status() == 200 ? "" : " " + r.body()));
+    }
+
+    /** A CA configuration change (leaf TTL) in a random DC: a secondary forwards it to the primary. */
+    private void changeCaConfig(String dc) {
+        String ttl = (1 + random.nextInt(72)) + "h";
+        HttpResponse r = f.call(dc, "PUT", "/v1/connect/ca/configuration", null,
+                "{\"Provider\":\"consul\",\"Config\":{\"LeafCertTTL\":\"" + ttl + "\"}}");
+        note("ca config LeafCertTTL=" + ttl + " in " + dc + " -> " + r.status() + (r.status() == 200 ? "" : " " + r.body()));
     }
 
     /**
