@@ -1,0 +1,148 @@
+package dev.meshfed.app.wiring;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshfed.app.http.HttpResponse;
+import dev.meshfed.core.intentions.IntentionItem;
+import dev.meshfed.core.pki.Certificates;
+import dev.meshfed.core.store.Versioned;
+import dev.meshfed.testkit.OpenSsl;
+import dev.meshfed.testkit.Pkix;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The invariants every fault scenario must leave true once healed and settled. Each check returns
+ * what it found wrong as one line (never throws on a violation), so a report names all of them.
+ */
+final class FaultInvariants {
+    private FaultInvariants() {
+    }
+
+    /** The roots a DC serves: ActiveRootID and each root by ID, as its roots endpoint answers. */
+    record Roots(String activeRootId, Map<String, X509Certificate> byId) {
+    }
+
+    static List<String> check(FaultScenario s) {
+        List<String> violations = new ArrayList<>();
+        Instant now = s.f.harness.clock().instant();
+        Map<String, Roots> roots = new TreeMap<>();
+        for (String dc : FaultScenario.DCS) {
+            HttpResponse r = s.f.call(dc, "GET", "/v1/connect/ca/roots", null, null);
+            if (r.status() != 200) {
+                violations.add(dc + ": roots answered " + r.status());
+                continue;
+            }
+            JsonNode body = FaultScenario.json(r);
+            Map<String, X509Certificate> byId = new TreeMap<>();
+            body.get("Roots").forEach(n -> byId.put(n.get("ID").asText(),
+                    Certificates.fromPem(n.get("RootCert").asText()).get(0)));
+            roots.put(dc, new Roots(body.get("ActiveRootID").asText(), byId));
+        }
+        Roots primary = roots.get("dc1");
+
+        // 1. One trust bundle: every DC serves the primary's roots and active root.
+        for (var e : roots.entrySet()) {
+            if (primary != null && !(e.getValue().activeRootId().equals(primary.activeRootId())
+                    && e.getValue().byId().keySet().equals(primary.byId().keySet()))) {
+                violations.add(e.getKey() + ": roots " + e.getValue().byId().keySet() + " active " + e.getValue().activeRootId()
+                        + " differ from the primary's " + primary.byId().keySet() + " active " + primary.activeRootId());
+            }
+        }
+
+        // 2. One intentions view: every secondary's view holds exactly the primary's live intentions,
+        // at the same version; nothing written by a non-owner is in it or in any DC's API answer.
+        Map<String, String> expected = new TreeMap<>();
+        for (Versioned<IntentionItem> v : s.f.harness.dc("dc1").intentionStore().intentions(true)) {
+            if (!v.value().deleted()) {
+                expected.put(v.value().id(), v.version() + ":" + v.value().intention().action());
+            }
+        }
+        for (String dc : FaultScenario.DCS.subList(1, FaultScenario.DCS.size())) {
+            Map<String, String> view = new TreeMap<>();
+            for (Versioned<IntentionItem> v : s.f.harness.dc(dc).privateStore().view()) {
+                if (!v.value().deleted()) {
+                    view.put(v.value().id(), v.version() + ":" + v.value().intention().action());
+                }
+            }
+            if (!view.equals(expected)) {
+                violations.add(dc + ": intentions view " + diff(view, expected) + " (id=version:action)");
+            }
+        }
+        long violationsCounted = 0;
+        for (String dc : FaultScenario.DCS) {
+            HttpResponse listed = s.f.call(dc, "GET", "/v1/connect/intentions", null, null);
+            if (listed.status() != 200) {
+                violations.add(dc + ": intentions list answered " + listed.status());
+            } else {
+                for (JsonNode n : FaultScenario.json(listed)) {
+                    if (s.rogueIds.contains(n.get("ID").asText())) {
+                        violations.add(dc + ": serves the non-owner write " + n.get("ID").asText());
+                    }
+                }
+            }
+            for (String rogue : s.rogueIds) {
+                if (s.f.harness.dc(dc).privateStore().viewEntry(rogue).isPresent()) {
+                    violations.add(dc + ": trusted the non-owner write " + rogue + " into its view");
+                }
+            }
+            violationsCounted += s.f.dc(dc).replicateIntentions().status().authorityViolations();
+        }
+        if (!s.rogueIds.isEmpty() && violationsCounted == 0) {
+            violations.add("non-owner writes " + s.rogueIds + " were never counted as authority violations");
+        }
+
+        // 3. Every DC can sign a new leaf that verifies (JDK PKIX) against its own roots answer;
+        // dc2's is also checked by openssl.
+        for (String dc : FaultScenario.DCS) {
+            String service = "after-heal-" + dc;
+            HttpResponse r = s.f.call(dc, "GET", "/v1/agent/connect/ca/leaf/" + service, null, null);
+            if (r.status() != 200) {
+                violations.add(dc + ": cannot sign after the heal: " + r.status() + " " + r.body());
+                continue;
+            }
+            List<X509Certificate> chain = Certificates.fromPem(FaultScenario.json(r).get("CertPEM").asText());
+            s.leaves.add(new FaultScenario.IssuedLeaf(dc, service, chain));
+            Roots own = roots.get(dc);
+            if (own != null && !Pkix.valid(own.byId().values(), chain.subList(1, chain.size()), chain.get(0), now)) {
+                violations.add(dc + ": its new leaf does not verify against its own roots");
+            }
+            if (dc.equals("dc2") && own != null) {
+                var openssl = OpenSsl.verify(own.byId().values(), chain.subList(1, chain.size()), chain.get(0),
+                        "sslclient", now);
+                if (!openssl.ok()) {
+                    violations.add(dc + ": openssl rejects its new leaf: " + openssl.output().strip());
+                }
+            }
+        }
+
+        // 4. Every leaf ever issued still verifies against every DC's current roots while unexpired.
+        for (FaultScenario.IssuedLeaf leaf : s.leaves) {
+            X509Certificate cert = leaf.chain().get(0);
+            if (!now.isBefore(cert.getNotAfter().toInstant())) {
+                continue;
+            }
+            for (var e : roots.entrySet()) {
+                if (!Pkix.valid(e.getValue().byId().values(), leaf.chain().subList(1, leaf.chain().size()), cert, now)) {
+                    violations.add("leaf " + leaf.service() + " from " + leaf.dc() + " (serial " + cert.getSerialNumber().toString(16)
+                            + ", until " + cert.getNotAfter().toInstant() + ") does not verify against " + e.getKey() + "'s roots");
+                }
+            }
+        }
+        return violations;
+    }
+
+    private static String diff(Map<String, String> actual, Map<String, String> expected) {
+        List<String> out = new ArrayList<>();
+        expected.forEach((k, v) -> {
+            if (!v.equals(actual.get(k))) {
+                out.add("expected " + k + "=" + v + " has " + actual.get(k));
+            }
+        });
+        actual.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> out.add("extra " + k + "=" + actual.get(k)));
+        return out.toString();
+    }
+}
