@@ -29,9 +29,33 @@
 #   RUNS [5]  VARIANTS [lambda-like one-cpu jvm-default appcds jdk25]  FUNCTIONS [all]  JAVA [java]
 #   SKIP_BUILD [0]  SKIP_DEV [0]  OUT [bench/results/<UTC date>]  RIC_VERSION [2.10.1]
 #   READY_TIMEOUT [60]
+#
+# Usage: bench/run-cold.sh                 build if needed, run every variant, then meshfed dev
+#        bench/run-cold.sh summarize DIR   markdown tables from DIR's cold-*.txt
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+
+# `run-cold.sh summarize DIR`: the markdown tables docs/benchmarks-cold-start.md quotes, from
+# DIR's cold-<variant>.txt summary lines (median/min/max ms, median init ms, last answer).
+if [[ ${1:-} == summarize ]]; then
+    dir=${2:?usage: run-cold.sh summarize DIR}
+    for f in "$dir"/cold-*.txt; do
+        grep -q '^summary ' "$f" || continue
+        echo "#### $(basename "$f" .txt)"
+        echo
+        echo "| deployable | median ms | min | max | median init ms (fork to first \\`next\\`) | first answer |"
+        echo "|---|---:|---:|---:|---:|---|"
+        awk '/^summary /{
+            for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+            last = $0; sub(/.*last=/, "", last)
+            printf "| %s | %s | %s | %s | %s | %s |\n", $2, v["median_ms"], v["min_ms"], v["max_ms"], v["init_median_ms"], last
+        }' "$f"
+        echo
+    done
+    exit 0
+fi
+
 RUNS=${RUNS:-5}
 VARIANTS=${VARIANTS:-lambda-like one-cpu jvm-default appcds jdk25}
 FUNCTIONS=${FUNCTIONS:-}
