@@ -44,7 +44,7 @@ if [[ ${1:-} == summarize ]]; then
         grep -q '^summary ' "$f" || continue
         echo "#### $(basename "$f" .txt)"
         echo
-        echo "| deployable | median ms | min | max | median init ms (fork to first \\`next\\`) | first answer |"
+        echo "| deployable | median ms | min | max | median init ms (fork to first next) | first answer |"
         echo "|---|---:|---:|---:|---:|---|"
         awk '/^summary /{
             for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
