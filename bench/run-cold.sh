@@ -245,10 +245,15 @@ if [[ $SKIP_DEV != 1 ]]; then
         while ((SECONDS < deadline)); do
             line=$(grep -m1 '^[0-9]* meshfed dev ready' "$out" 2>/dev/null || true)
             [[ -n $line ]] && break
-            kill -0 "$DEV_PID" 2>/dev/null || die "meshfed dev exited before ready ($out.err)"
+            kill -0 "$DEV_PID" 2>/dev/null || break
             sleep 0.05
         done
-        [[ -n $line ]] || die "meshfed dev not ready after ${READY_TIMEOUT}s"
+        if [[ -z $line ]]; then
+            # recorded, not fatal: a start that never gets ready is a finding, not a timing
+            kill -TERM "$DEV_PID" 2>/dev/null || true; wait "$DEV_PID" 2>/dev/null || true; DEV_PID=
+            echo "run $i NOT_READY within ${READY_TIMEOUT}s: $(tail -1 "$out.err" 2>/dev/null)" | tee -a "$READY"
+            continue
+        fi
         ready_us=$((${line%% *} - start_us))
         code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/agent/connect/ca/roots" || echo 000)
         answer_us=$((${EPOCHREALTIME/./} - start_us))
