@@ -15,7 +15,7 @@ locals {
   artifacts = {
     jvm = {
       runtime = "java21"
-      handler = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
+      handler = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest"
     }
     native = {
       runtime = "provided.al2023"

@@ -40,7 +40,7 @@ public final class Deployment {
     /** The Lambda runtime of the native artifact ({@code native-build/}). */
     public static final String NATIVE_RUNTIME = "provided.al2023";
     /** Quarkus' Lambda entry point in the JVM artifact; it runs the function named by {@code QUARKUS_FUNQY_EXPORT}. */
-    public static final String JVM_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    public static final String JVM_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
     /**
      * x86_64: the Amazon Corretto Crypto Provider's native library is built for it; on arm64
      * {@code CryptoProviders} falls back to the JDK providers at a third of the signing rate.
