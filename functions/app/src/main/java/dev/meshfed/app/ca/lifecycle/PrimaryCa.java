@@ -148,12 +148,17 @@ final class PrimaryCa {
             return; // not bootstrapped yet: the bundle's own record re-scans every request
         }
         Instant now = d.clock().instant();
+        // One read of the membership for both the decision and the version a refusal records: read
+        // twice, an operator's registration landing in between stamped a refusal made on the old
+        // list with the new version, and the membership change then never re-opened it.
+        Optional<Versioned<Membership>> membership = d.ca().membership(true);
         CsrResult result;
         try {
-            result = sign(requester, request, bundle.get().value(), now);
+            result = sign(requester, request, bundle.get().value(),
+                    membership.map(Versioned::value).orElse(new Membership(List.of())), now);
         } catch (InvalidCsr refused) {
             result = new CsrResult(requester, request.requestedAt(), null, null, refused.getMessage(),
-                    d.ca().membership(true).map(Versioned::version).orElse(0L), request.requestId());
+                    membership.map(Versioned::version).orElse(0L), request.requestId());
         }
         if (result == null) {
             return;
@@ -180,12 +185,12 @@ final class PrimaryCa {
     }
 
     /** The intermediate for an accepted request; null when the root cannot sign now (left for a later run). */
-    private CsrResult sign(String requester, IntermediateCsrRequest request, TrustBundle bundle, Instant now) {
+    private CsrResult sign(String requester, IntermediateCsrRequest request, TrustBundle bundle, Membership membership,
+            Instant now) {
         if (request.datacenter() == null || !request.datacenter().name().equals(requester)) {
             throw new InvalidCsr(InvalidCsr.Reason.NOT_A_MEMBER, "intermediate CSR request stored by " + requester
                     + " names another datacenter");
         }
-        Membership membership = d.ca().membership(true).map(Versioned::value).orElse(new Membership(List.of()));
         Map<Datacenter, PublicKey> enrolmentKeys = new HashMap<>();
         for (Membership.Member m : membership.members()) {
             Optional<PublicKey> key = EnrolmentKeys.parse(m.enrolmentKeyPem());

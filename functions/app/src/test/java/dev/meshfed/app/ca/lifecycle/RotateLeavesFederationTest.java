@@ -162,6 +162,41 @@ class RotateLeavesFederationTest {
     }
 
     @Test
+    void aRegistrationLandingWhileTheRequestIsRefusedStillReopensTheRefusal() {
+        // Found by the cold-start benchmark: meshfed dev once never got ready. The primary read the
+        // membership for its decision (dc3 absent), the operator registered dc3, and the refusal was
+        // then stamped with the new membership version, so the registration never re-opened it.
+        LifecycleFederation f = new LifecycleFederation("dc1", "dc3");
+        java.util.concurrent.atomic.AtomicReference<RotateLeaves> dc3 = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
+        TableStore dc1Table = f.dc("dc1").table(Table.CA);
+        TableStore racing = new DelegatingTableStore(dc1Table) {
+            @Override
+            public Optional<StoredItem> get(ItemKey key, boolean consistent) {
+                Optional<StoredItem> read = delegate.get(key, consistent);
+                // the operator's registration lands right after the primary read the membership while
+                // answering dc3's request
+                if (key.kind().equals(CaStore.MEMBERSHIP) && dc3.get() != null
+                        && f.dc("dc1").caStore().csrRequest("dc3", true).isPresent()
+                        && registered.compareAndSet(false, true)) {
+                    f.register("dc3", dc3.get().enrolmentPublicKeyPem());
+                }
+                return read;
+            }
+        };
+        f.start("dc1", f.function("dc1", new CaStore(racing, "dc1", "dc1", f.harness.clock())));
+        f.harness.settle();
+        RotateLeaves secondary = f.function("dc3");
+        dc3.set(secondary);
+        f.start("dc3", secondary);
+        f.harness.settle();
+
+        assertThat(registered).as("the registration raced the answer").isTrue();
+        assertThat(secondary.status().state()).isEqualTo(SignerState.ACTIVE);
+        assertThat(secondary.status().refusal()).isNull();
+    }
+
+    @Test
     void craftedRequestsWithAWrongEnrolmentSignatureOrAWrongUriAreRefusedWithTheirReason() throws Exception {
         LifecycleFederation f = new LifecycleFederation("dc1", "dc2");
         f.start("dc1");
