@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cold start benchmarks (docs/benchmarks-cold-start.md): quality.md's "process start to first
+# Cold start benchmarks (docs/benchmarks.md, "Cold start"): quality.md's "process start to first
 # answered request, JVM, per function and for `meshfed dev`".
 #
 #   (1) per deployable, JVM artifact: dev.meshfed.bench.cold.ColdStart unpacks nothing itself;
@@ -36,7 +36,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
-# `run-cold.sh summarize DIR`: the markdown tables docs/benchmarks-cold-start.md quotes, from
+# `run-cold.sh summarize DIR`: the markdown tables docs/benchmarks.md, "Cold start" quotes, from
 # DIR's cold-<variant>.txt summary lines (median/min/max ms, median init ms, last answer).
 if [[ ${1:-} == summarize ]]; then
     dir=${2:?usage: run-cold.sh summarize DIR}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Open-loop figures of quality.md against `meshfed dev` (docs/benchmarks-open-loop.md): starts
+# Open-loop figures of quality.md against `meshfed dev` (docs/benchmarks.md, "open-loop"): starts
 # `java -jar functions/dev/target/meshfed-dev.jar --port <free>` once (two DCs, in memory, default
 # JVM options plus a GC log), then runs dev.meshfed.bench.load.OpenLoad at a fixed RATE per second
 # (constant arrival rate, latency from the intended send time) against dc2 (secondary) and dc1
