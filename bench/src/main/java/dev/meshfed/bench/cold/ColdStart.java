@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
  * is forked to the moment its first answer reaches a local Lambda Runtime API
  * ({@link RuntimeApiServer}), median of {@code runs} fresh processes per function. Run by
  * {@code bench/run-cold.sh}, which unpacks {@code function.zip}, fetches the AWS runtime interface
- * client and starts dynalite; see docs/benchmarks-cold-start.md.
+ * client and starts dynalite; see docs/benchmarks.md, "Cold start".
  *
  * <p>The process is started as Lambda's java21 runtime starts one, as far as that can be done
  * here: the runtime interface client's main ({@code AWSLambda}) on the class path, the handler as
