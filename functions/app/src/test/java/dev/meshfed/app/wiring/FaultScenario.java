@@ -271,8 +271,10 @@ final class FaultScenario implements AutoCloseable {
                 rotateRoot();
             } else if (pick < 62) {
                 changeCaConfig(randomDc());
-            } else if (pick < 66) {
+            } else if (pick < 64) {
                 nonOwnerWrite();
+            } else if (pick < 66) {
+                nonOwnerCaWrite();
             } else if (pick < 73) {
                 String dc = randomDc();
                 f.harness.partition(dc);
@@ -387,6 +389,41 @@ final class FaultScenario implements AutoCloseable {
         note("non-owner write " + id + " in " + dc);
     }
 
+    /** Public keys of the roots of every rogue bundle written (none may ever be served). */
+    final List<java.security.PublicKey> rogueRootKeys = new ArrayList<>();
+    /** Rogue CA-table items written, for the summary and the report. */
+    final List<String> rogueCaItems = new ArrayList<>();
+
+    /**
+     * A non-owner write into the primary-owned CA table: a secondary writes, into its own copy and
+     * under its own prefix, a trust bundle of a root it made up, or a membership naming a DC "evil"
+     * (as a compromised secondary could). Nothing a DC serves or signs with may reflect either.
+     */
+    private void nonOwnerCaWrite() {
+        String dc = DCS.get(1 + random.nextInt(DCS.size() - 1));
+        Instant now = f.harness.clock().instant();
+        var table = f.harness.dc(dc).table(Table.CA);
+        ItemKey key;
+        Map<String, dev.meshfed.core.store.Attr> body;
+        if (random.nextBoolean()) {
+            dev.meshfed.testkit.TestFederation rogue = dev.meshfed.testkit.TestFederation.create(
+                    new dev.meshfed.pki.BcCertificateIssuer(WiredFederation.PROVIDERS),
+                    new dev.meshfed.pki.JcaKeyPairFactory(WiredFederation.PROVIDERS, new java.security.SecureRandom(new byte[] {(byte) step})),
+                    dev.meshfed.core.pki.KeySpec.EC_P256, f.harness.clock());
+            rogueRootKeys.add(rogue.activeRoot().certificate().getPublicKey());
+            key = new ItemKey(dc, CaStore.BUNDLE, "current");
+            body = dev.meshfed.core.store.codec.CaTableCodecs.BUNDLE.encode(rogue.bundle());
+        } else {
+            key = new ItemKey(dc, CaStore.MEMBERSHIP, "current");
+            body = dev.meshfed.core.store.codec.CaTableCodecs.MEMBERSHIP.encode(new Membership(List.of(
+                    new Membership.Member("evil", f.dc(dc).rotateLeaves().enrolmentPublicKeyPem()))));
+        }
+        long version = table.get(key, true).map(StoredItem::version).orElse(0L);
+        table.put(new StoredItem(key, version + 1, now, null, body), version);
+        rogueCaItems.add(key.owner() + "/" + key.kind());
+        note("non-owner CA write " + key.kind() + " under " + dc + "'s prefix in " + dc);
+    }
+
     private static String body(String src, String dst, String action) {
         return "{\"SourceName\":\"" + src + "\",\"DestinationName\":\"" + dst + "\",\"Action\":\"" + action + "\"}";
     }
@@ -433,7 +470,7 @@ final class FaultScenario implements AutoCloseable {
             kinds.merge(kind, 1, Integer::sum);
         }
         return "seed=" + seed + " leaves=" + leaves.size() + " intentions=" + intentionIds.size() + " rogue="
-                + rogueIds.size() + " writeFailures=" + writeFailuresFired + " ops=" + kinds;
+                + rogueIds.size() + " rogueCa=" + rogueCaItems.size() + " writeFailures=" + writeFailuresFired + " ops=" + kinds;
     }
 
     @Override
