@@ -94,4 +94,24 @@ class FaultInjectionTest {
             assertThat(violations).as(s.report(violations)).anyMatch(v -> v.contains("trusted the non-owner write"));
         }
     }
+
+    /**
+     * A function failing mid-flow, deterministically: the primary's first intentions-table write of a
+     * create throws {@code StoreUnavailable} (503), the client retries with the same idempotency key,
+     * the create completes and every DC ends with it.
+     */
+    @Test
+    void aWriteFailingMidFlowIsCompletedByTheClientRetryAndReplicated() {
+        try (FaultScenario s = new FaultScenario(5, (dc, real) -> real, true)) {
+            s.armWriteFailure("dc1", dev.meshfed.core.store.Table.INTENTIONS, 1);
+            assertThat(s.createIntentionIn("dc2", "web", "db")).as(() -> String.join("\n", s.log)).isEqualTo(200);
+            assertThat(s.writeFailuresFired).as(String.join("\n", s.log)).isEqualTo(1);
+            s.armWriteFailure("dc3", dev.meshfed.core.store.Table.PRIVATE, 1); // dc3's stream apply fails once, the batch retry completes it
+            assertThat(s.createIntentionIn("dc1", "api", "db")).isEqualTo(200);
+            s.f.harness.settle(); // delivered (and retried) before the heal disarms anything
+            List<String> violations = s.healAndCheck();
+            assertThat(s.writeFailuresFired).as(String.join("\n", s.log)).isEqualTo(2);
+            assertThat(violations).as(() -> s.report(violations)).isEmpty();
+        }
+    }
 }

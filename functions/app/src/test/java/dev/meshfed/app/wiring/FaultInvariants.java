@@ -95,6 +95,26 @@ final class FaultInvariants {
             violations.add("non-owner writes " + s.rogueIds + " were never counted as authority violations");
         }
 
+        // 2b. Non-owner writes into the CA table (a secondary's made-up bundle or membership under
+        // its own prefix) are ignored, not counted: every CA read goes to the primary's prefix. So no
+        // DC serves a rogue root, and the primary's membership never names the made-up DC.
+        for (var e : roots.entrySet()) {
+            for (X509Certificate root : e.getValue().byId().values()) {
+                if (s.rogueRootKeys.contains(root.getPublicKey())) {
+                    violations.add(e.getKey() + ": serves a root from a non-owner bundle write " + root.getSubjectX500Principal());
+                }
+            }
+        }
+        for (String dc : FaultScenario.DCS) {
+            var members = s.f.harness.dc(dc).caStore().membership(true);
+            if (members.isPresent() && members.get().value().members().stream().anyMatch(m -> m.datacenter().equals("evil"))) {
+                violations.add(dc + ": its membership names the DC from a non-owner membership write");
+            }
+            if (s.f.harness.dc(dc).caStore().signer("evil", true).isPresent()) {
+                violations.add(dc + ": holds a signer for the DC from a non-owner membership write");
+            }
+        }
+
         // 3. Every DC can sign a new leaf that verifies (JDK PKIX) against its own roots answer;
         // dc2's is also checked by openssl.
         for (String dc : FaultScenario.DCS) {

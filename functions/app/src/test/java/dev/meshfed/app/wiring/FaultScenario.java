@@ -14,7 +14,10 @@ import dev.meshfed.core.pki.Certificates;
 import dev.meshfed.core.store.CaStore;
 import dev.meshfed.core.store.IntentionStore;
 import dev.meshfed.core.store.ItemKey;
+import dev.meshfed.core.store.Page;
+import dev.meshfed.core.store.StoreUnavailable;
 import dev.meshfed.core.store.StoredItem;
+import dev.meshfed.core.store.TableStore;
 import dev.meshfed.core.store.Table;
 import dev.meshfed.core.store.Versioned;
 import dev.meshfed.core.store.codec.IntentionTableCodecs;
@@ -82,18 +85,19 @@ final class FaultScenario implements AutoCloseable {
         boolean duplicates = random.nextBoolean();
         f.harness.duplicateDelivery(duplicates).maximumRetryAttempts(1000);
         for (String dc : DCS) {
-            DcFunctions d = f.dc(dc);
-            // Reissue paces itself with real sleeps by default; here a pause moves the test clock.
-            d.rotateLeaves().withLeafReissue(d.signCsr().managedLeafReissue(pause -> f.harness.clock().advance(pause)));
-            f.harness.subscribe(dc, Table.CA, StreamSubscriber.perRecord(d.rotateLeavesStream()::onRecord));
+            start(dc);
+            // Subscriptions and ticks look the DC's functions up on every call, so a restart
+            // (fresh instances) is picked up as a cold start would be.
+            f.harness.subscribe(dc, Table.CA, StreamSubscriber.perRecord(r -> f.dc(dc).rotateLeavesStream().onRecord(r)));
             f.harness.federation().scheduler().register("rotate-leaves-" + dc, RotateLeaves.TICK_INTERVAL,
-                    Duration.ZERO, d.rotateLeaves()::tick);
-            StreamSubscriber real = intentionsConsumer.apply(dc, StreamSubscriber.perRecord(d.replicateIntentionsStream()::onRecord));
+                    Duration.ZERO, () -> f.dc(dc).rotateLeaves().tick());
+            StreamSubscriber real = intentionsConsumer.apply(dc,
+                    StreamSubscriber.perRecord(r -> f.dc(dc).replicateIntentionsStream().onRecord(r)));
             delivered.put(dc, new ArrayList<>());
             f.harness.subscribe(dc, Table.INTENTIONS, faulty(dc, real));
             if (registerReconcile) {
                 f.harness.federation().scheduler().register("replicate-intentions-" + dc,
-                        ReplicateIntentions.RECONCILE_INTERVAL, d.replicateIntentions()::reconcile);
+                        ReplicateIntentions.RECONCILE_INTERVAL, () -> f.dc(dc).replicateIntentions().reconcile());
             }
         }
         f.harness.settle(); // dc1 bootstraps its root
@@ -104,6 +108,109 @@ final class FaultScenario implements AutoCloseable {
             f.harness.advance(Duration.ofMinutes(1));
         }
         note("setup: duplicates=" + duplicates + " signers=" + DCS.stream().filter(this::hasSigner).toList());
+    }
+
+    /**
+     * (Re)builds {@code dc}'s functions over its tables, each behind the write-failure injector: at
+     * setup, and on a restart (every in-memory cache, signer and view of the old instances is gone).
+     */
+    private void start(String dc) {
+        DcFunctions d = f.rebuild(dc, (table, store) -> new FailingWrites(dc, table, store));
+        // Reissue paces itself with real sleeps by default; here a pause moves the test clock.
+        d.rotateLeaves().withLeafReissue(d.signCsr().managedLeafReissue(pause -> f.harness.clock().advance(pause)));
+    }
+
+    /** The armed write failure: the {@code remaining}-th write to {@code table} of {@code dc} throws, once. */
+    private String armedDc;
+    private Table armedTable;
+    private int remaining;
+    /** How many armed write failures fired (a scenario that never fired one proves nothing about retries). */
+    int writeFailuresFired;
+    /** Client writes sent (each gets its own idempotency key). */
+    private int writes;
+
+    /**
+     * A table whose Nth write (put or delete) of the armed DC and table throws the substrate's
+     * {@link StoreUnavailable} before applying, as a throttled or timed-out DynamoDB call would: the
+     * function stops half-way and its caller's retry (stream batch retry, next tick, client retry)
+     * must complete the flow.
+     */
+    private final class FailingWrites implements TableStore {
+        private final String dc;
+        private final Table table;
+        private final TableStore delegate;
+
+        FailingWrites(String dc, Table table, TableStore delegate) {
+            this.dc = dc;
+            this.table = table;
+            this.delegate = delegate;
+        }
+
+        private void maybeFail(ItemKey key) {
+            synchronized (FaultScenario.this) {
+                if (dc.equals(armedDc) && table == armedTable && --remaining == 0) {
+                    armedDc = null;
+                    writeFailuresFired++;
+                    note("write failure fired: " + table + " write of " + key.kind() + " in " + dc);
+                    throw new StoreUnavailable(table + " put " + key.owner() + "/" + key.kind() + ": injected ThrottlingException");
+                }
+            }
+        }
+
+        @Override
+        public Optional<StoredItem> get(ItemKey key, boolean consistent) {
+            return delegate.get(key, consistent);
+        }
+
+        @Override
+        public void put(StoredItem item, long expectedVersion) {
+            maybeFail(item.key());
+            delegate.put(item, expectedVersion);
+        }
+
+        @Override
+        public void delete(ItemKey key, long expectedVersion) {
+            maybeFail(key);
+            delegate.delete(key, expectedVersion);
+        }
+
+        @Override
+        public Page query(String owner, String kind, String startAfter, int limit, boolean consistent) {
+            return delegate.query(owner, kind, startAfter, limit, consistent);
+        }
+    }
+
+    /** Arms one write failure: the {@code n}-th write to {@code table} in {@code dc} from now throws, once. */
+    synchronized void armWriteFailure(String dc, Table table, int n) {
+        armedDc = dc;
+        armedTable = table;
+        remaining = n;
+        note("arm write failure: write #" + n + " to " + table + " in " + dc);
+    }
+
+    /** Creates an intention through {@code dc}'s API as a client would (with retry); its status. */
+    int createIntentionIn(String dc, String src, String dst) {
+        HttpResponse r = write(dc, "POST", INTENTIONS, body(src, dst, "allow"));
+        if (r.status() == 200) {
+            intentionIds.add(json(r).get("ID").asText());
+        }
+        note("create " + src + "->" + dst + " in " + dc + " -> " + r.status() + (r.status() == 200 ? "" : " " + r.body()));
+        return r.status();
+    }
+
+    /**
+     * A write as a careful client sends it: with an idempotency key, retried with the same key while
+     * the answer is 503 (an injected store failure, or the primary unreachable), a few times.
+     */
+    private HttpResponse write(String dc, String method, String path, String body) {
+        Map<String, String> headers = Map.of(dev.meshfed.app.forwarding.PrimaryApi.IDEMPOTENCY_KEY,
+                "fault-" + seed + "-" + (++writes));
+        HttpResponse r = f.call(dc, method, path, null, body, headers);
+        for (int attempt = 1; attempt <= 2 && r.status() == 503; attempt++) {
+            note("client retries " + method + " " + path + " in " + dc + " after 503 (same idempotency key)");
+            r = f.call(dc, method, path, null, body, headers);
+        }
+        return r;
     }
 
     /**
@@ -164,8 +271,10 @@ final class FaultScenario implements AutoCloseable {
                 rotateRoot();
             } else if (pick < 62) {
                 changeCaConfig(randomDc());
-            } else if (pick < 66) {
+            } else if (pick < 64) {
                 nonOwnerWrite();
+            } else if (pick < 66) {
+                nonOwnerCaWrite();
             } else if (pick < 73) {
                 String dc = randomDc();
                 f.harness.partition(dc);
@@ -177,12 +286,19 @@ final class FaultScenario implements AutoCloseable {
                 Duration d = Duration.ofMillis(random.nextInt(5000));
                 f.harness.replicationDelay(d);
                 note("replication delay " + d);
-            } else if (pick < 86) {
+            } else if (pick < 83) {
                 synchronized (this) {
                     failuresToInject += 1 + random.nextInt(3);
                 }
                 note("next intentions batches fail once");
-            } else if (pick < 90) {
+            } else if (pick < 87) {
+                armWriteFailure(randomDc(), List.of(Table.CA, Table.INTENTIONS, Table.PRIVATE).get(random.nextInt(3)),
+                        1 + random.nextInt(2));
+            } else if (pick < 89) {
+                String dc = randomDc();
+                start(dc);
+                note("restart " + dc + " (fresh function instances over the same tables)");
+            } else if (pick < 91) {
                 Duration jump = Duration.ofMinutes(30 + random.nextInt(6 * 60));
                 note("clock jumps " + jump);
                 f.harness.advance(jump);
@@ -212,7 +328,7 @@ final class FaultScenario implements AutoCloseable {
     private void createIntention(String dc) {
         String src = "s" + random.nextInt(5);
         String dst = "d" + random.nextInt(5);
-        HttpResponse r = f.call(dc, "POST", INTENTIONS, null, body(src, dst, random.nextBoolean() ? "allow" : "deny"));
+        HttpResponse r = write(dc, "POST", INTENTIONS, body(src, dst, random.nextBoolean() ? "allow" : "deny"));
         if (r.status() == 200) {
             intentionIds.add(json(r).get("ID").asText());
         }
@@ -229,7 +345,7 @@ final class FaultScenario implements AutoCloseable {
             return;
         }
         Intention i = live.get().value().intention();
-        HttpResponse r = f.call(dc, "PUT", INTENTIONS + "/" + id, null,
+        HttpResponse r = write(dc, "PUT", INTENTIONS + "/" + id,
                 body(i.sourceName(), i.destinationName(), random.nextBoolean() ? "allow" : "deny"));
         note("update " + id + " in " + dc + " -> " + r.status());
     }
@@ -239,19 +355,19 @@ final class FaultScenario implements AutoCloseable {
             return;
         }
         String id = intentionIds.get(random.nextInt(intentionIds.size()));
-        HttpResponse r = f.call(dc, "DELETE", INTENTIONS + "/" + id, null, null);
+        HttpResponse r = write(dc, "DELETE", INTENTIONS + "/" + id, null);
         note("delete " + id + " in " + dc + " -> " + r.status());
     }
 
     private void rotateRoot() {
-        HttpResponse r = f.call("dc1", "POST", "/v1/connect/ca/rotate", null, "{}");
+        HttpResponse r = write("dc1", "POST", "/v1/connect/ca/rotate", "{}");
         note("rotate root -> " + r.status() + (r.status() == 200 ? "" : " " + r.body()));
     }
 
     /** A CA configuration change (leaf TTL) in a random DC: a secondary forwards it to the primary. */
     private void changeCaConfig(String dc) {
         String ttl = (1 + random.nextInt(72)) + "h";
-        HttpResponse r = f.call(dc, "PUT", "/v1/connect/ca/configuration", null,
+        HttpResponse r = write(dc, "PUT", "/v1/connect/ca/configuration",
                 "{\"Provider\":\"consul\",\"Config\":{\"LeafCertTTL\":\"" + ttl + "\"}}");
         note("ca config LeafCertTTL=" + ttl + " in " + dc + " -> " + r.status() + (r.status() == 200 ? "" : " " + r.body()));
     }
@@ -273,6 +389,41 @@ final class FaultScenario implements AutoCloseable {
         note("non-owner write " + id + " in " + dc);
     }
 
+    /** Public keys of the roots of every rogue bundle written (none may ever be served). */
+    final List<java.security.PublicKey> rogueRootKeys = new ArrayList<>();
+    /** Rogue CA-table items written, for the summary and the report. */
+    final List<String> rogueCaItems = new ArrayList<>();
+
+    /**
+     * A non-owner write into the primary-owned CA table: a secondary writes, into its own copy and
+     * under its own prefix, a trust bundle of a root it made up, or a membership naming a DC "evil"
+     * (as a compromised secondary could). Nothing a DC serves or signs with may reflect either.
+     */
+    private void nonOwnerCaWrite() {
+        String dc = DCS.get(1 + random.nextInt(DCS.size() - 1));
+        Instant now = f.harness.clock().instant();
+        var table = f.harness.dc(dc).table(Table.CA);
+        ItemKey key;
+        Map<String, dev.meshfed.core.store.Attr> body;
+        if (random.nextBoolean()) {
+            dev.meshfed.testkit.TestFederation rogue = dev.meshfed.testkit.TestFederation.create(
+                    new dev.meshfed.pki.BcCertificateIssuer(WiredFederation.PROVIDERS),
+                    new dev.meshfed.pki.JcaKeyPairFactory(WiredFederation.PROVIDERS, new java.security.SecureRandom(new byte[] {(byte) step})),
+                    dev.meshfed.core.pki.KeySpec.EC_P256, f.harness.clock());
+            rogueRootKeys.add(rogue.activeRoot().certificate().getPublicKey());
+            key = new ItemKey(dc, CaStore.BUNDLE, "current");
+            body = dev.meshfed.core.store.codec.CaTableCodecs.BUNDLE.encode(rogue.bundle());
+        } else {
+            key = new ItemKey(dc, CaStore.MEMBERSHIP, "current");
+            body = dev.meshfed.core.store.codec.CaTableCodecs.MEMBERSHIP.encode(new Membership(List.of(
+                    new Membership.Member("evil", f.dc(dc).rotateLeaves().enrolmentPublicKeyPem()))));
+        }
+        long version = table.get(key, true).map(StoredItem::version).orElse(0L);
+        table.put(new StoredItem(key, version + 1, now, null, body), version);
+        rogueCaItems.add(key.owner() + "/" + key.kind());
+        note("non-owner CA write " + key.kind() + " under " + dc + "'s prefix in " + dc);
+    }
+
     private static String body(String src, String dst, String action) {
         return "{\"SourceName\":\"" + src + "\",\"DestinationName\":\"" + dst + "\",\"Action\":\"" + action + "\"}";
     }
@@ -291,6 +442,7 @@ final class FaultScenario implements AutoCloseable {
         f.harness.replicationDelay(Duration.ZERO);
         synchronized (this) {
             failuresToInject = 0;
+            armedDc = null; // a failure armed but never reached is disarmed (the heal)
         }
         f.harness.settle();
         // Long enough for every tick (rotation, reissue, reconcile) to run after the heal.
@@ -318,7 +470,7 @@ final class FaultScenario implements AutoCloseable {
             kinds.merge(kind, 1, Integer::sum);
         }
         return "seed=" + seed + " leaves=" + leaves.size() + " intentions=" + intentionIds.size() + " rogue="
-                + rogueIds.size() + " ops=" + kinds;
+                + rogueIds.size() + " rogueCa=" + rogueCaItems.size() + " writeFailures=" + writeFailuresFired + " ops=" + kinds;
     }
 
     @Override

@@ -41,6 +41,8 @@ final class WiredFederation implements AutoCloseable {
     private final Map<String, PrimaryApi> primaryApis = new LinkedHashMap<>();
     /** The forwarding path of each secondary, with the faults a test injects. */
     final Map<String, FaultyPrimaryApi> forwarding = new LinkedHashMap<>();
+    private final DcConfig.AclMode acl;
+    private final Map<String, dev.meshfed.core.custody.KeyCustody> decoratedCustody = new LinkedHashMap<>();
 
     WiredFederation(DcConfig.AclMode acl, String... names) {
         this(acl, java.util.function.UnaryOperator.identity(), names);
@@ -49,6 +51,7 @@ final class WiredFederation implements AutoCloseable {
     /** As above, each DC's functions given {@code decorate} applied to its custody (a test's recording decorator). */
     WiredFederation(DcConfig.AclMode acl, java.util.function.UnaryOperator<dev.meshfed.core.custody.KeyCustody> decorate,
             String... names) {
+        this.acl = acl;
         harness = new MultiDcHarness(List.of(names), names[0]);
         primaryGateway = names.length > 1 ? new LoopbackGateway(r -> dc(names[0]).localHandler().handle(r)) : null;
         for (String name : names) {
@@ -62,7 +65,8 @@ final class WiredFederation implements AutoCloseable {
             new SecureRandom().nextBytes(kek);
             custody.put(name, new LocalKeyCustody(kek));
             var d = harness.dc(name);
-            dcs.put(name, DcFunctions.build(d.caStore(), d.intentionStore(), d.privateStore(), decorate.apply(custody.get(name)),
+            decoratedCustody.put(name, decorate.apply(custody.get(name)));
+            dcs.put(name, DcFunctions.build(d.caStore(), d.intentionStore(), d.privateStore(), decoratedCustody.get(name),
                     PROVIDERS, acl, java.util.Optional.ofNullable(primaryApis.get(name)),
                     BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, harness.clock(), metrics));
         }
@@ -73,6 +77,44 @@ final class WiredFederation implements AutoCloseable {
         if (primaryGateway != null) {
             primaryGateway.close();
         }
+    }
+
+    /**
+     * Test-only hook: throws away {@code name}'s function instances (and with them every in-memory
+     * cache, active signer and intention view) and builds fresh ones over the same tables and the
+     * same key custody, as a Lambda cold start or a {@code meshfed dev} restart would. Each table is
+     * given to {@code tables} first (a test's fault-injecting decorator; identity otherwise).
+     * Callers that hold the old instance (stream subscriptions, ticks) must look it up again.
+     */
+    DcFunctions rebuild(String name, java.util.function.BiFunction<dev.meshfed.core.store.Table, dev.meshfed.core.store.TableStore,
+            dev.meshfed.core.store.TableStore> tables) {
+        var d = harness.dc(name);
+        var clock = harness.clock();
+        String primary = harness.federation().primary();
+        var ca = new dev.meshfed.core.store.CaStore(tables.apply(dev.meshfed.core.store.Table.CA, d.table(dev.meshfed.core.store.Table.CA)),
+                name, primary, clock);
+        var intentions = new dev.meshfed.core.store.IntentionStore(tables.apply(dev.meshfed.core.store.Table.INTENTIONS,
+                d.table(dev.meshfed.core.store.Table.INTENTIONS)), name, primary, clock);
+        var priv = new dev.meshfed.core.store.PrivateStore(tables.apply(dev.meshfed.core.store.Table.PRIVATE,
+                d.table(dev.meshfed.core.store.Table.PRIVATE)), name, clock);
+        DcFunctions fresh = DcFunctions.build(ca, intentions, priv, decoratedCustody.get(name), PROVIDERS, acl,
+                java.util.Optional.ofNullable(primaryApis.get(name)), BlockingQuery.DEFAULT_MAX_BLOCKING_WAIT, clock, metrics);
+        dcs.put(name, fresh);
+        return fresh;
+    }
+
+    /** As {@link #call(String, String, String, String, String)}, with extra request headers. */
+    HttpResponse call(String dc, String method, String pathAndQuery, String token, String body, Map<String, String> headers) {
+        int q = pathAndQuery.indexOf('?');
+        HttpRequest.Builder b = HttpRequest.builder(method, q < 0 ? pathAndQuery : pathAndQuery.substring(0, q))
+                .rawQueryString(q < 0 ? "" : pathAndQuery.substring(q + 1)).headers(headers);
+        if (token != null) {
+            b.header("X-Consul-Token", token);
+        }
+        if (body != null) {
+            b.body(body);
+        }
+        return dc(dc).localHandler().handle(b.build());
     }
 
     DcFunctions dc(String name) {
