@@ -7,7 +7,6 @@ import dev.meshfed.store.dynamodb.DynamoDbClients;
 import dev.meshfed.store.dynamodb.TableDefinitions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,16 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -216,17 +205,8 @@ public final class ColdStart {
         gen.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair key = gen.generateKeyPair();
         String uri = "spiffe://" + trustDomain + "/ns/default/dc/dc1/svc/web";
-        ExtensionsGenerator ext = new ExtensionsGenerator();
-        ext.addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uri)));
-        var csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(new RDN[0]), key.getPublic())
-                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider("SunEC").build(key.getPrivate()));
-        StringWriter pem = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
-            w.writeObject(csr);
-        }
-        String body = JSON.writeValueAsString(JSON.createObjectNode().put("CSR", pem.toString()));
+        String pem = dev.meshfed.bench.load.LoadCsrs.pem(key, uri);
+        String body = JSON.writeValueAsString(JSON.createObjectNode().put("CSR", pem));
         ObjectNode event = (ObjectNode) JSON.readTree(events.resolve("apigw-v2-post-sign-valid.json").toFile());
         event.put("body", body);
         event.put("isBase64Encoded", false);

@@ -3,18 +3,7 @@ package dev.meshfed.bench.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
-import java.io.StringWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -206,17 +195,8 @@ public final class OpenLoad {
         for (int i = 0; i < n; i++) {
             KeyPair key = gen.generateKeyPair();
             String uri = "spiffe://" + trustDomain + "/ns/default/dc/" + dc + "/svc/load-" + (i % SignLoad.SERVICES);
-            ExtensionsGenerator ext = new ExtensionsGenerator();
-            ext.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uri)));
-            var csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(new RDN[0]), key.getPublic())
-                    .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider("SunEC").build(key.getPrivate()));
-            StringWriter pem = new StringWriter();
-            try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
-                w.writeObject(csr);
-            }
-            String json = JSON.writeValueAsString(JSON.createObjectNode().put("CSR", pem.toString()));
+            String pem = LoadCsrs.pem(key, uri);
+            String json = JSON.writeValueAsString(JSON.createObjectNode().put("CSR", pem));
             out.add(request(base, "/v1/connect/ca/sign").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json)).build());
         }

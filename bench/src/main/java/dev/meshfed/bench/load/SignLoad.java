@@ -3,19 +3,8 @@ package dev.meshfed.bench.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 import java.io.ByteArrayInputStream;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -241,17 +230,8 @@ public final class SignLoad {
         for (int i = 0; i < csrCount; i++) {
             KeyPair key = gen.generateKeyPair();
             String uri = "spiffe://" + trustDomain + "/ns/default/dc/" + dc + "/svc/load-" + (i % SERVICES);
-            ExtensionsGenerator ext = new ExtensionsGenerator();
-            ext.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, uri)));
-            var csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(new RDN[0]), key.getPublic())
-                    .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider("SunEC").build(key.getPrivate()));
-            StringWriter pem = new StringWriter();
-            try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
-                w.writeObject(csr);
-            }
-            ObjectNode json = JSON.createObjectNode().put("CSR", pem.toString());
+            String pem = LoadCsrs.pem(key, uri);
+            ObjectNode json = JSON.createObjectNode().put("CSR", pem);
             out.add(JSON.writeValueAsString(json));
         }
         return out;
