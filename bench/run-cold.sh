@@ -35,6 +35,9 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# meshfed dev's own JVM options (what ./meshfed dev runs with)
+# shellcheck source=../scripts/dev-jvm-options.sh
+. "$ROOT/scripts/dev-jvm-options.sh"
 
 # `run-cold.sh summarize DIR`: the markdown tables docs/benchmarks.md, "Cold start" quotes, from
 # DIR's cold-<variant>.txt summary lines (median/min/max ms, median init ms, last answer).
@@ -74,7 +77,7 @@ JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 # Lambda's java21 runtime: C1 only and the Serial GC are documented defaults (docs.aws.amazon.com,
 # "Customize Java runtime startup behavior"); CDS with the JDK's archive is the JVM's default.
 LAMBDA_FLAGS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Djava.net.preferIPv4Stack=true"
-DEPLOYED_HANDLER=io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest
+DEPLOYED_HANDLER=io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest
 
 die() { echo "run-cold: $*" >&2; exit 1; }
 mkdir -p "$OUT" "$TMP"
@@ -238,7 +241,8 @@ if [[ $SKIP_DEV != 1 ]]; then
         out=$TMP/dev-run$i.out
         rm -f "$out"
         start_us=${EPOCHREALTIME/./}
-        "$JAVA" -jar "$DEV_JAR" --port "$port" \
+        # shellcheck disable=SC2086 # a list of options on purpose
+        "$JAVA" $MESHFED_DEV_DEFAULT_JAVA_OPTS -jar "$DEV_JAR" --port "$port" \
             > >(while IFS= read -r line; do printf '%s %s\n' "${EPOCHREALTIME/./}" "$line"; done >"$out") 2>"$out.err" &
         DEV_PID=$!
         deadline=$((SECONDS + READY_TIMEOUT)); line=

@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -27,8 +29,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The deployed wiring: one DC from {@link DcConfig#fromEnvironment}, its three tables in DynamoDB
  * and its keys under KMS (or under a local KEK file when {@value #LOCAL_KEK_FILE} names one, for
- * local runs such as {@code sam local invoke}). Built on the first invocation, once per Lambda
- * instance: a class load or a test start connects to nothing.
+ * local runs such as {@code sam local invoke}). Built once per Lambda instance, by
+ * {@link #warmUp} on a background thread at start-up or else by the first invocation; a class
+ * load or a test start (tests replace this bean) connects to nothing.
  *
  * <p>ACLs are on unless {@code MESHFED_ACL=off} says otherwise: tokens and policies are read from
  * the region's replica of the intentions table.
@@ -46,21 +49,55 @@ public class LambdaWiring implements Wiring {
 
     private static final Logger LOG = Logger.getLogger(LambdaWiring.class.getName());
 
+    private final Supplier<DcFunctions> builder;
     private volatile DcFunctions functions;
+
+    public LambdaWiring() {
+        this(() -> fromEnvironment(System.getenv()));
+    }
+
+    LambdaWiring(Supplier<DcFunctions> builder) {
+        this.builder = builder;
+    }
 
     @Override
     public DcFunctions functions() {
         DcFunctions f = functions;
         if (f == null) {
+            // an invocation arriving while warmUp builds waits here for that build
             synchronized (this) {
                 f = functions;
                 if (f == null) {
-                    f = fromEnvironment(System.getenv());
+                    f = builder.get();
                     functions = f;
                 }
             }
         }
         return f;
+    }
+
+    /**
+     * Builds the functions on a daemon thread, then reads the change index once (every deployable
+     * may read its private table) so that the SDK's request path is loaded and its connection open
+     * before the first request. A failure is logged by class name only and changes nothing: the
+     * first invocation builds again and answers with the real error.
+     */
+    @Override
+    public CompletableFuture<Void> warmUp() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                functions().privateStore().changeIndex();
+                done.complete(null);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.info(() -> "warm-up did not finish (" + e.getClass().getSimpleName()
+                        + "); the first invocation does what is left");
+                done.completeExceptionally(e);
+            }
+        }, "meshfed-warm-up");
+        t.setDaemon(true);
+        t.start();
+        return done;
     }
 
     /** Wires the DC that {@code environment} describes (builds clients, calls nothing). */
