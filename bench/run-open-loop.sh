@@ -16,7 +16,9 @@
 #
 # Settings: RATE [2000] DURATION [60s] WARMUP [15s] CSRS [4000] INTENTIONS [10000]
 #   MODES [get sign authorize] DCS [dc2 dc1] PORT [18600] JAVA [java] SKIP_BUILD [0]
-#   CLIENT_JVM_ARGS [-Xms512m -Xmx512m] OUT [bench/results/<UTC date>]
+#   CLIENT_JVM_ARGS [-Xms512m -Xmx512m] DEV_JVM_ARGS [none; added after scripts/dev-jvm-options.sh's]
+#   CLIENT [raw]
+#   OUT [bench/results/<UTC date>]
 # Usage: bench/run-open-loop.sh | bench/run-open-loop.sh summarize DIR
 set -euo pipefail
 
@@ -30,6 +32,11 @@ MODES=${MODES:-get sign authorize}
 DCS=${DCS:-dc2 dc1}
 JAVA=${JAVA:-java}
 CLIENT_JVM_ARGS=${CLIENT_JVM_ARGS:--Xms512m -Xmx512m}
+DEV_JVM_ARGS=${DEV_JVM_ARGS:-}
+# meshfed dev's own JVM options (what ./meshfed dev runs with); DEV_JVM_ARGS come after them
+# shellcheck source=../scripts/dev-jvm-options.sh
+. "$ROOT/scripts/dev-jvm-options.sh"
+CLIENT=${CLIENT:-raw}
 SKIP_BUILD=${SKIP_BUILD:-0}
 DEV_JAR=$ROOT/functions/dev/target/meshfed-dev.jar
 BENCH_JAR=$ROOT/bench/target/meshfed-benchmarks.jar
@@ -86,11 +93,12 @@ log "cpu: $(lscpu | awk -F: '/^Model name/{gsub(/^ +/, "", $2); print $2; exit}'
 log "memory: $(awk '/^MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo); kernel: $(uname -sr)"
 log "java: $("$JAVA" -version 2>&1 | head -1)"
 log "git: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD || echo ' (with uncommitted changes)')"
-log "settings: rate=$RATE duration=$DURATION warmup=$WARMUP csrs=$CSRS intentions=$INTENTIONS modes='$MODES' dcs='$DCS' client_jvm_args='$CLIENT_JVM_ARGS'"
+log "settings: rate=$RATE duration=$DURATION warmup=$WARMUP csrs=$CSRS intentions=$INTENTIONS modes='$MODES' dcs='$DCS' client=$CLIENT client_jvm_args='$CLIENT_JVM_ARGS' dev_jvm_args='$DEV_JVM_ARGS'"
 DEV_OUT=$OUT/open-loop-dev.out
 GC_LOG=$OUT/open-loop-dev-gc.log
-log "command: $JAVA -Xlog:gc:file=$GC_LOG:uptime -jar $DEV_JAR --port $port"
-"$JAVA" "-Xlog:gc:file=$GC_LOG:uptime" -jar "$DEV_JAR" --port "$port" >"$DEV_OUT" 2>&1 &
+log "command: $JAVA $MESHFED_DEV_DEFAULT_JAVA_OPTS $DEV_JVM_ARGS -Xlog:gc:file=$GC_LOG:uptime -jar $DEV_JAR --port $port"
+# shellcheck disable=SC2086 # DEV_JVM_ARGS is a list of options on purpose
+"$JAVA" $MESHFED_DEV_DEFAULT_JAVA_OPTS $DEV_JVM_ARGS "-Xlog:gc:file=$GC_LOG:uptime" -jar "$DEV_JAR" --port "$port" >"$DEV_OUT" 2>&1 &
 DEV_PID=$!
 for _ in $(seq 240); do grep -q '^meshfed dev ready' "$DEV_OUT" && break; kill -0 "$DEV_PID" || die "meshfed dev exited"; sleep 0.25; done
 grep -q '^meshfed dev ready' "$DEV_OUT" || die "meshfed dev not ready"
@@ -104,7 +112,7 @@ for mode in $MODES; do
         # shellcheck disable=SC2206 # CLIENT_JVM_ARGS is a list of options on purpose
         cmd=("$JAVA" $CLIENT_JVM_ARGS -cp "$BENCH_JAR" dev.meshfed.bench.load.OpenLoad --mode "$mode"
             --url "http://127.0.0.1:$dc_port" --primary "http://127.0.0.1:$port" --rate "$RATE"
-            --duration "$DURATION" --warmup "$WARMUP" --csrs "$CSRS" --intentions "$INTENTIONS" --server-pid "$DEV_PID")
+            --duration "$DURATION" --warmup "$WARMUP" --csrs "$CSRS" --intentions "$INTENTIONS" --server-pid "$DEV_PID" --client "$CLIENT")
         log "command: ${cmd[*]}"
         load "before $mode $dc"
         "${cmd[@]}" 2>&1 | tee "$OUT/open-loop-$mode-$dc.txt" || rc=1
