@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -249,7 +250,7 @@ public final class LocalGateway implements AutoCloseable {
             refuseTooLarge(exchange, Math.min(declared, MAX_DISCARDED_BYTES));
             return;
         }
-        byte[] body = readBody(exchange.getRequestBody());
+        byte[] body = readBody(exchange.getRequestBody(), declared);
         if (body == null) {
             refuseTooLarge(exchange, MAX_DISCARDED_BYTES);
             return;
@@ -259,6 +260,9 @@ public final class LocalGateway implements AutoCloseable {
         APIGatewayV2HTTPResponse response = adapter.handle(event, handler);
         write(exchange, method, response);
     }
+
+    /** Bodies up to this declared length are read into one array of exactly that size. */
+    static final int EXACT_READ_BYTES = 64 * 1024;
 
     /** The declared body length; -1 when there is none or it is not a number (the JDK server refuses those). */
     private static long contentLength(Headers headers) {
@@ -274,7 +278,16 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /** The whole body, or {@code null} once it passes {@link #MAX_BODY_BYTES}. */
-    private static byte[] readBody(InputStream in) throws IOException {
+    private static byte[] readBody(InputStream in, long declared) throws IOException {
+        if (declared >= 0 && declared <= EXACT_READ_BYTES) {
+            // The common case (a CSR, an intention): one array of the declared size, no buffer and
+            // no copies; at 2,000 requests a second the garbage otherwise shows up as GC pauses.
+            // Larger declared sizes take the loop below, so a client cannot make the server
+            // allocate megabytes by declaring them.
+            byte[] body = new byte[(int) declared];
+            int n = in.readNBytes(body, 0, body.length);
+            return n == body.length ? body : Arrays.copyOf(body, n);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[16 * 1024];
         int n;

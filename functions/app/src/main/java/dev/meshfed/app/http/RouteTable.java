@@ -131,9 +131,8 @@ public final class RouteTable {
         }
         Map<String, String> parameters = new HashMap<>();
         for (int i = 0; i < segments.length; i++) {
-            String template = best.segments.get(i);
-            if (Route.isParameter(template)) {
-                String name = Route.parameterName(template);
+            String name = best.parameters[i];
+            if (name != null) {
                 parameters.put(name, decodeParameter(name, segments[i]));
             }
         }
@@ -234,19 +233,35 @@ public final class RouteTable {
         }
     }
 
-    /** A route with its template split into segments. */
-    private record Compiled(Route route, List<String> segments) {
+    /**
+     * A route with its template split into segments, each classified once: every request is
+     * matched against every route, so matching compares strings and never runs a regex.
+     */
+    private static final class Compiled {
+        final Route route;
+        final List<String> segments;
+        /** Per segment: the parameter's name, or null for a literal. */
+        final String[] parameters;
+
+        Compiled(Route route, List<String> segments) {
+            this.route = route;
+            this.segments = segments;
+            this.parameters = new String[segments.size()];
+            for (int i = 0; i < parameters.length; i++) {
+                String t = segments.get(i);
+                parameters[i] = Route.isParameter(t) ? Route.parameterName(t) : null;
+            }
+        }
 
         boolean matches(String[] path) {
-            if (path.length != segments.size()) {
+            if (path.length != parameters.length) {
                 return false;
             }
             for (int i = 0; i < path.length; i++) {
-                String t = segments.get(i);
                 if (path[i].isEmpty()) {
                     return false;
                 }
-                if (!Route.isParameter(t) && !t.equals(path[i])) {
+                if (parameters[i] == null && !segments.get(i).equals(path[i])) {
                     return false;
                 }
             }
@@ -255,9 +270,9 @@ public final class RouteTable {
 
         /** Literal beats parameter at the first position where the two differ in kind. */
         boolean moreSpecificThan(Compiled other) {
-            for (int i = 0; i < segments.size(); i++) {
-                boolean mine = !Route.isParameter(segments.get(i));
-                boolean theirs = !Route.isParameter(other.segments.get(i));
+            for (int i = 0; i < parameters.length; i++) {
+                boolean mine = parameters[i] == null;
+                boolean theirs = other.parameters[i] == null;
                 if (mine != theirs) {
                     return mine;
                 }
@@ -268,8 +283,8 @@ public final class RouteTable {
         /** The template with every parameter written as {@code {}}: equal shapes would be ambiguous. */
         String shape() {
             List<String> s = new ArrayList<>();
-            for (String t : segments) {
-                s.add(Route.isParameter(t) ? "{}" : t);
+            for (int i = 0; i < parameters.length; i++) {
+                s.add(parameters[i] != null ? "{}" : segments.get(i));
             }
             return "/" + String.join("/", s);
         }
