@@ -34,6 +34,9 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# meshfed dev's own JVM options (what ./meshfed dev runs with)
+# shellcheck source=../scripts/dev-jvm-options.sh
+. "$ROOT/scripts/dev-jvm-options.sh"
 RUNS=${RUNS:-5}
 CONCURRENCY=${CONCURRENCY:-32}
 DURATION=${DURATION:-30s}
@@ -132,7 +135,7 @@ start_dev() {
     rm -f "$out" "$out.err" # a file from an earlier run would be read as this one's output
     START_US=${EPOCHREALTIME/./}
     # shellcheck disable=SC2086 # jvm_args is a list of options on purpose
-    "$JAVA" $jvm_args -jar "$DEV_JAR" --port "$port" \
+    "$JAVA" $MESHFED_DEV_DEFAULT_JAVA_OPTS $jvm_args -jar "$DEV_JAR" --port "$port" \
         > >(while IFS= read -r line; do printf '%s %s\n' "${EPOCHREALTIME/./}" "$line"; done >"$out") \
         2>"$out.err" &
     DEV_PID=$!

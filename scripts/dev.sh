@@ -32,4 +32,7 @@ elif stale; then
   touch "$JAR"
   echo "meshfed dev: built" >&2
 fi
-exec java ${MESHFED_DEV_JAVA_OPTS:-} -jar "$JAR" "$@"
+# shellcheck source=dev-jvm-options.sh
+. "$ROOT/scripts/dev-jvm-options.sh"
+# shellcheck disable=SC2086 # lists of options on purpose
+exec java $MESHFED_DEV_DEFAULT_JAVA_OPTS ${MESHFED_DEV_JAVA_OPTS:-} -jar "$JAR" "$@"
