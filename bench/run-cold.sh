@@ -7,7 +7,7 @@
 #       classes at the root, lib/*.jar), fetches the AWS Lambda runtime interface client (the
 #       open-source equivalent of the java21 runtime's own client) into bench/target/ric/,
 #       starts an in-memory dynalite, and ColdStart then forks, RUNS times per deployable, the
-#       client's main with the Funqy handler against its local Runtime API and times fork to
+#       client's main with the deployed handler against its local Runtime API and times fork to
 #       first answer (see ColdStart's Javadoc for environment and set-up). Variants (VARIANTS):
 #         lambda-like  the flags Lambda's java21 runtime documents (C1 only, Serial GC, CDS auto)
 #         one-cpu      lambda-like, pinned to one CPU (taskset): Lambda gives ≤ 1 vCPU below 1769 MB
@@ -17,12 +17,14 @@
 #         diag         (not in the default list) one lambda-like run each with the class-load log,
 #                      summarised into cold-diag-classload.txt
 #         jdk25        lambda-like on JDK 25 (JDK25 [/usr/lib/jvm/temurin-25-jdk-amd64/bin/java])
-#       plus one run with the handler the deployment names (Deployment.JVM_HANDLER) to check it loads.
+#         funqy-handler  (not in the default list) lambda-like with Funqy's own handler instead of
+#                      the deployed one (Deployment.JVM_HANDLER, meshfed's, which starts the DC's
+#                      wiring beside Quarkus' boot): what that early start is worth
 #   (2) meshfed dev: the method of run-load.sh (a): `java -jar functions/dev/target/meshfed-dev.jar
 #       --port <p>` (two DCs, in memory) from just before the fork to the stdout line starting
 #       `meshfed dev ready`, RUNS times; then, per run, the first answered GET of dc1's roots.
 #
-# Writes bench/results/<UTC date>/cold-*.txt (machine, per variant, handler check, dev ready).
+# Writes bench/results/<UTC date>/cold-*.txt (machine, per variant, dev ready).
 # The function processes' own output goes to bench/results/tmp/cold/ (git-ignored).
 #
 # Settings (environment variables, defaults in brackets):
@@ -77,7 +79,7 @@ JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 # Lambda's java21 runtime: C1 only and the Serial GC are documented defaults (docs.aws.amazon.com,
 # "Customize Java runtime startup behavior"); CDS with the JDK's archive is the JVM's default.
 LAMBDA_FLAGS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Djava.net.preferIPv4Stack=true"
-DEPLOYED_HANDLER=io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest
+FUNQY_HANDLER=io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest
 
 die() { echo "run-cold: $*" >&2; exit 1; }
 mkdir -p "$OUT" "$TMP"
@@ -190,6 +192,7 @@ for v in $VARIANTS; do
         one-cpu) cold one-cpu "$LAMBDA_FLAGS" taskset=1 ;;
         jvm-default) cold jvm-default "" ;;
         jdk25) cold jdk25 "$LAMBDA_FLAGS" java="$JDK25" ;;  # Lambda offers java25 too; here Temurin 25
+        funqy-handler) cold funqy-handler "$LAMBDA_FLAGS" handler="$FUNQY_HANDLER" ;;
         appcds)
             # training: one process per deployable writes the classes it loaded at exit (SIGTERM)
             # ({fn}: ColdStart puts the deployable's name there, one archive each)
@@ -213,19 +216,6 @@ for v in $VARIANTS; do
     esac
     load "after $v"
 done
-
-# ---- does the handler the deployment names load from the artifact? ---------------------------
-if [[ $VARIANTS == *lambda-like* ]]; then
-    start_dynalite
-    log "command (handler check): ColdStart handler=$DEPLOYED_HANDLER runs=1 functions=health-http setup=0"
-    "$JAVA" -cp "$BENCH_JAR" dev.meshfed.bench.cold.ColdStart task="$TASK" runtime-cp="$RIC_CP" \
-        events="$ROOT/functions/lambda/src/test/resources/events" endpoint="http://127.0.0.1:$DYN_PORT" \
-        kek="$TMP/kek-check" logs="$TMP/logs-handler-check" java="$JAVA" runs=1 label=deployed-handler \
-        jvm-flags="$LAMBDA_FLAGS" functions=health-http setup=0 handler="$DEPLOYED_HANDLER" \
-        out="$OUT/cold-handler-check.txt" || true
-    { echo "# the client's output of that run:"; sed 's/^/#   /' "$TMP/logs-handler-check/deployed-handler-health-http-0.log" | head -20; } >>"$OUT/cold-handler-check.txt"
-    stop_dynalite
-fi
 
 # ---- meshfed dev: command to ready (run-load.sh's method), then the first answered request ----
 if [[ $SKIP_DEV != 1 ]]; then

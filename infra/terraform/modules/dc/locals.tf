@@ -15,7 +15,7 @@ locals {
   artifacts = {
     jvm = {
       runtime = "java21"
-      handler = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest"
+      handler = "dev.meshfed.lambda.MeshfedStreamHandler::handleRequest"
     }
     native = {
       runtime = "provided.al2023"

@@ -66,8 +66,8 @@ public final class ColdStart {
     /** The runtime interface client's main, as Lambda's java runtimes start it. */
     static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
-    /** The handler Quarkus generates for a Funqy Lambda (target/sam.jvm.yaml). */
-    static final String FUNQY_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    /** The handler the deployment names (SAM, Terraform): meshfed's, in front of Funqy's. */
+    static final String DEPLOYED_HANDLER = dev.meshfed.app.deploy.Deployment.JVM_HANDLER;
 
     /** Deployable, its memory in dc.yaml (MB) and its representative first event. */
     record Deployable(String name, int memoryMb, String event) {
@@ -167,7 +167,7 @@ public final class ColdStart {
     }
 
     private String handler() {
-        return opts.getOrDefault("handler", FUNQY_HANDLER);
+        return opts.getOrDefault("handler", DEPLOYED_HANDLER);
     }
 
     /** Tables, bootstrap (one rotate-leaves tick) and the sign event for the bootstrapped root. */

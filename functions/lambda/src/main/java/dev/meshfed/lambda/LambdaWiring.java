@@ -21,6 +21,8 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import software.amazon.awssdk.regions.Region;
@@ -29,9 +31,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The deployed wiring: one DC from {@link DcConfig#fromEnvironment}, its three tables in DynamoDB
  * and its keys under KMS (or under a local KEK file when {@value #LOCAL_KEK_FILE} names one, for
- * local runs such as {@code sam local invoke}). Built once per Lambda instance, by
- * {@link #warmUp} on a background thread at start-up or else by the first invocation; a class
- * load or a test start (tests replace this bean) connects to nothing.
+ * local runs such as {@code sam local invoke}). Built once per Lambda instance: by
+ * {@link #startEarly} when Lambda constructs {@link MeshfedStreamHandler}, else by {@link #warmUp}
+ * when Quarkus starts, else by the first invocation; a class load or a test start (tests replace
+ * this bean) connects to nothing.
  *
  * <p>ACLs are on unless {@code MESHFED_ACL=off} says otherwise: tokens and policies are read from
  * the region's replica of the intentions table.
@@ -48,6 +51,9 @@ public class LambdaWiring implements Wiring {
     public static final String LOCAL_KEK_FILE = "MESHFED_LOCAL_KEK_FILE";
 
     private static final Logger LOG = Logger.getLogger(LambdaWiring.class.getName());
+
+    /** The build {@link #startEarly} began, until a {@link #functions()} call takes it. */
+    private static final AtomicReference<CompletableFuture<DcFunctions>> EARLY = new AtomicReference<>();
 
     private final Supplier<DcFunctions> builder;
     private volatile DcFunctions functions;
@@ -68,12 +74,63 @@ public class LambdaWiring implements Wiring {
             synchronized (this) {
                 f = functions;
                 if (f == null) {
-                    f = builder.get();
+                    f = takeEarly();
+                    if (f == null) {
+                        f = builder.get();
+                    }
                     functions = f;
                 }
             }
         }
         return f;
+    }
+
+    /**
+     * Starts building the DC described by {@code environment} on a daemon thread, before Quarkus
+     * (and so before this bean) exists, then primes it as {@link #warmUp} does. The first
+     * {@link #functions()} call takes the result; if the build failed, it builds again and so
+     * meets the real error.
+     */
+    static CompletableFuture<DcFunctions> startEarly(Map<String, String> environment) {
+        CompletableFuture<DcFunctions> early = new CompletableFuture<>();
+        EARLY.set(early);
+        Thread t = new Thread(() -> {
+            DcFunctions f;
+            try {
+                f = fromEnvironment(environment);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.info(() -> "early wiring did not finish (" + e.getClass().getSimpleName()
+                        + "); the first invocation builds it");
+                early.completeExceptionally(e);
+                return;
+            }
+            prime(f);
+            early.complete(f);
+        }, "meshfed-early-wiring");
+        t.setDaemon(true);
+        t.start();
+        return early;
+    }
+
+    private static DcFunctions takeEarly() {
+        CompletableFuture<DcFunctions> early = EARLY.getAndSet(null);
+        if (early == null) {
+            return null;
+        }
+        try {
+            return early.join();
+        } catch (CompletionException e) {
+            return null;
+        }
+    }
+
+    /** One read every deployable may make (its change index): loads the SDK's request path, opens a connection. */
+    private static void prime(DcFunctions f) {
+        try {
+            f.privateStore().changeIndex();
+        } catch (RuntimeException e) {
+            LOG.info(() -> "priming read failed (" + e.getClass().getSimpleName() + "); the first invocation retries it");
+        }
     }
 
     /**
@@ -84,6 +141,9 @@ public class LambdaWiring implements Wiring {
      */
     @Override
     public CompletableFuture<Void> warmUp() {
+        if (functions != null || EARLY.get() != null) {
+            return CompletableFuture.completedFuture(null); // built, or being built by startEarly
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {

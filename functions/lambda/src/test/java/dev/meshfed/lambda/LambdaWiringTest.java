@@ -106,4 +106,32 @@ class LambdaWiringTest {
                 .hasMessageContaining("MESHFED_DC is not set");
         assertThat(builds).hasValue(2);
     }
+
+    @Test
+    void theFirstInvocationTakesTheBuildTheHandlerStartedEarly(@TempDir Path dir) {
+        Map<String, String> env = environment();
+        env.put(LambdaWiring.LOCAL_KEK_FILE, dir.resolve("kek").toString());
+        DcFunctions early = LambdaWiring.startEarly(env).join();
+        AtomicInteger builds = new AtomicInteger();
+        LambdaWiring wiring = new LambdaWiring(() -> {
+            builds.incrementAndGet();
+            return LambdaWiring.fromEnvironment(env);
+        });
+
+        assertThat(wiring.warmUp()).isCompleted(); // nothing left to warm up
+        assertThat(wiring.functions()).isSameAs(early);
+        assertThat(builds).hasValue(0);
+    }
+
+    @Test
+    void anEarlyBuildThatFailedIsBuiltAgainByTheFirstInvocationWhichMeetsTheRealError() {
+        Map<String, String> env = environment();
+        env.remove("MESHFED_REGION");
+        assertThatThrownBy(() -> LambdaWiring.startEarly(env).join()).hasCauseInstanceOf(InvalidEnvironment.class);
+        LambdaWiring wiring = new LambdaWiring(() -> LambdaWiring.fromEnvironment(env));
+
+        assertThatThrownBy(wiring::functions)
+                .isInstanceOf(InvalidEnvironment.class)
+                .hasMessageContaining("MESHFED_REGION");
+    }
 }

@@ -39,8 +39,12 @@ public final class Deployment {
     public static final String JVM_RUNTIME = "java21";
     /** The Lambda runtime of the native artifact ({@code native-build/}). */
     public static final String NATIVE_RUNTIME = "provided.al2023";
-    /** Quarkus' Lambda entry point in the JVM artifact; it runs the function named by {@code QUARKUS_FUNQY_EXPORT}. */
-    public static final String JVM_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    /**
+     * The JVM artifact's entry point (functions/lambda): Funqy's stream handler, which runs the
+     * function named by {@code QUARKUS_FUNQY_EXPORT}, behind a constructor that starts the DC's
+     * wiring while Quarkus boots.
+     */
+    public static final String JVM_HANDLER = "dev.meshfed.lambda.MeshfedStreamHandler::handleRequest";
     /**
      * x86_64: the Amazon Corretto Crypto Provider's native library is built for it; on arm64
      * {@code CryptoProviders} falls back to the JDK providers at a third of the signing rate.
