@@ -32,9 +32,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * The deployed wiring: one DC from {@link DcConfig#fromEnvironment}, its three tables in DynamoDB
  * and its keys under KMS (or under a local KEK file when {@value #LOCAL_KEK_FILE} names one, for
  * local runs such as {@code sam local invoke}). Built once per Lambda instance: by
- * {@link #startEarly} when Lambda constructs {@link MeshfedStreamHandler}, else by {@link #warmUp}
- * when Quarkus starts, else by the first invocation; a class load or a test start (tests replace
- * this bean) connects to nothing.
+ * {@link #startEarly} when Lambda constructs {@link MeshfedStreamHandler}, else by the first
+ * invocation; a class load or a test start (tests replace this bean) connects to nothing.
+ *
+ * <p>Not at Quarkus' start: Funqy's handler starts Quarkus inside the first invocation, so a
+ * warm-up there ran beside the first request and cost it 0.1–0.4 s (docs/benchmarks.md, "Cold
+ * start").
  *
  * <p>ACLs are on unless {@code MESHFED_ACL=off} says otherwise: tokens and policies are read from
  * the region's replica of the intentions table.
@@ -70,7 +73,7 @@ public class LambdaWiring implements Wiring {
     public DcFunctions functions() {
         DcFunctions f = functions;
         if (f == null) {
-            // an invocation arriving while warmUp builds waits here for that build
+            // concurrent first invocations: one builds (or takes the early build), the others wait
             synchronized (this) {
                 f = functions;
                 if (f == null) {
@@ -87,7 +90,7 @@ public class LambdaWiring implements Wiring {
 
     /**
      * Starts building the DC described by {@code environment} on a daemon thread, before Quarkus
-     * (and so before this bean) exists, then primes it as {@link #warmUp} does. The first
+     * (and so before this bean) exists, then primes it with one read. The first
      * {@link #functions()} call takes the result; if the build failed, it builds again and so
      * meets the real error.
      */
@@ -131,33 +134,6 @@ public class LambdaWiring implements Wiring {
         } catch (RuntimeException e) {
             LOG.info(() -> "priming read failed (" + e.getClass().getSimpleName() + "); the first invocation retries it");
         }
-    }
-
-    /**
-     * Builds the functions on a daemon thread, then reads the change index once (every deployable
-     * may read its private table) so that the SDK's request path is loaded and its connection open
-     * before the first request. A failure is logged by class name only and changes nothing: the
-     * first invocation builds again and answers with the real error.
-     */
-    @Override
-    public CompletableFuture<Void> warmUp() {
-        if (functions != null || EARLY.get() != null) {
-            return CompletableFuture.completedFuture(null); // built, or being built by startEarly
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                functions().privateStore().changeIndex();
-                done.complete(null);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.info(() -> "warm-up did not finish (" + e.getClass().getSimpleName()
-                        + "); the first invocation does what is left");
-                done.completeExceptionally(e);
-            }
-        }, "meshfed-warm-up");
-        t.setDaemon(true);
-        t.start();
-        return done;
     }
 
     /** Wires the DC that {@code environment} describes (builds clients, calls nothing). */

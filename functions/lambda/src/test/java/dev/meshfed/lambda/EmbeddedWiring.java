@@ -40,19 +40,6 @@ public class EmbeddedWiring implements Wiring {
 
     private volatile DcFunctions functions;
     private volatile EmbeddedFederation federation;
-    private final java.util.concurrent.atomic.AtomicInteger warmUps = new java.util.concurrent.atomic.AtomicInteger();
-
-    /** Counts the start-up's requests ({@link WarmUpOnStart}); the build stays lazy, as tests expect. */
-    @Override
-    public java.util.concurrent.CompletableFuture<Void> warmUp() {
-        warmUps.incrementAndGet();
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }
-
-    /** How often this application's start-up asked for a warm-up. */
-    int warmUps() {
-        return warmUps.get();
-    }
 
     @Override
     public synchronized DcFunctions functions() {

@@ -3,10 +3,7 @@ package dev.meshfed.lambda;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +16,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class HealthFunctionLambdaTest {
-
-    @Inject
-    Wiring wiring;
-
-    @Test
-    void theSmokeDeployableDoesNotWarmUpADcItNeverUses() {
-        assertThat(((EmbeddedWiring) wiring).warmUps()).isZero();
-    }
 
     private static String event(String name) throws IOException {
         try (InputStream in = HealthFunctionLambdaTest.class.getResourceAsStream("/events/" + name)) {

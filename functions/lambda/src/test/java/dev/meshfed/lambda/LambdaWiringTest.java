@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshfed.app.config.InvalidEnvironment;
-import dev.meshfed.core.store.StoreUnavailable;
 import java.nio.file.Path;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.HashMap;
 import java.util.Map;
@@ -70,44 +68,6 @@ class LambdaWiringTest {
     }
 
     @Test
-    void warmUpBuildsTheWiringOnceAndTheFirstInvocationUsesThatBuild(@TempDir Path dir) {
-        Map<String, String> env = environment();
-        env.put(LambdaWiring.LOCAL_KEK_FILE, dir.resolve("kek").toString());
-        AtomicInteger builds = new AtomicInteger();
-        LambdaWiring wiring = new LambdaWiring(() -> {
-            builds.incrementAndGet();
-            return LambdaWiring.fromEnvironment(env);
-        });
-
-        // nothing listens on the endpoint: the priming read fails, the build itself does not
-        assertThatThrownBy(() -> wiring.warmUp().join())
-                .isInstanceOf(CompletionException.class)
-                .hasCauseInstanceOf(StoreUnavailable.class);
-        DcFunctions first = wiring.functions();
-
-        assertThat(builds).hasValue(1);
-        assertThat(wiring.functions()).isSameAs(first);
-        assertThat(first.ca().localDc()).isEqualTo("dc2");
-    }
-
-    @Test
-    void aWarmUpThatCannotBuildLeavesTheErrorToTheFirstInvocation() {
-        Map<String, String> env = environment();
-        env.remove("MESHFED_DC");
-        AtomicInteger builds = new AtomicInteger();
-        LambdaWiring wiring = new LambdaWiring(() -> {
-            builds.incrementAndGet();
-            return LambdaWiring.fromEnvironment(env);
-        });
-
-        assertThatThrownBy(() -> wiring.warmUp().join()).hasCauseInstanceOf(InvalidEnvironment.class);
-        assertThatThrownBy(wiring::functions)
-                .isInstanceOf(InvalidEnvironment.class)
-                .hasMessageContaining("MESHFED_DC is not set");
-        assertThat(builds).hasValue(2);
-    }
-
-    @Test
     void theFirstInvocationTakesTheBuildTheHandlerStartedEarly(@TempDir Path dir) {
         Map<String, String> env = environment();
         env.put(LambdaWiring.LOCAL_KEK_FILE, dir.resolve("kek").toString());
@@ -118,7 +78,6 @@ class LambdaWiringTest {
             return LambdaWiring.fromEnvironment(env);
         });
 
-        assertThat(wiring.warmUp()).isCompleted(); // nothing left to warm up
         assertThat(wiring.functions()).isSameAs(early);
         assertThat(builds).hasValue(0);
     }

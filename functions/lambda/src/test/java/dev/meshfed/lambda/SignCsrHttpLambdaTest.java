@@ -12,7 +12,6 @@ import dev.meshfed.app.http.BodyLimits;
 import dev.meshfed.testkit.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,14 +22,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(Deployables.SignCsrHttp.class)
 class SignCsrHttpLambdaTest {
-
-    @Inject
-    Wiring wiring;
-
-    @Test
-    void theFunctionsStartUpAsksOnceForItsWiringToBeWarmedUp() {
-        assertThat(((EmbeddedWiring) wiring).warmUps()).isEqualTo(1);
-    }
 
     private static JsonNode post(String eventFile) throws Exception {
         String response = given().contentType("application/json").body(event(eventFile))
