@@ -9,7 +9,9 @@ import dev.meshfed.stream.events.DecodedChange;
 import dev.meshfed.stream.events.StreamRecords;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,9 +25,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FaultInjectionTest {
     static final String SEED_PROPERTY = "meshfed.fault.seed";
     static final long[] SUITE_SEEDS = {1, 2, 3, 4, 5, 6, 7, 8};
+    /**
+     * Seeds run on a durable substrate in the normal suite: the same as in memory (a durable scenario
+     * costs about as much, every journal append fsynced; its schedule differs by its restarts).
+     */
+    static final long[] DURABLE_SUITE_SEEDS = SUITE_SEEDS;
     static final int STEPS = Integer.getInteger("meshfed.fault.steps", 60);
 
     static Stream<Long> seeds() {
+        return seeds(SUITE_SEEDS);
+    }
+
+    static Stream<Long> durableSeeds() {
+        return seeds(DURABLE_SUITE_SEEDS);
+    }
+
+    private static Stream<Long> seeds(long[] suite) {
         String one = System.getProperty(SEED_PROPERTY);
         if (one != null && !one.isBlank()) {
             return Stream.of(Long.parseLong(one.strip()));
@@ -34,7 +49,7 @@ class FaultInjectionTest {
         if (many != null) {
             return LongStream.rangeClosed(1, many).boxed();
         }
-        return LongStream.of(SUITE_SEEDS).boxed();
+        return LongStream.of(suite).boxed();
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -46,6 +61,51 @@ class FaultInjectionTest {
             assertThat(violations).as(() -> s.report(violations)).isEmpty();
             // The scenario did exercise what it claims (else a quiet schedule would pass vacuously).
             assertThat(s.leaves).as(() -> s.report(List.of("no leaves"))).isNotEmpty();
+        }
+    }
+
+    /**
+     * The same schedules on a durable substrate over a data directory, as {@code meshfed dev
+     * --data-dir} runs: the restart step restarts the whole process two times in three (tables
+     * closed and reopened from their journals, KEKs read back from their files, every DC rebuilt),
+     * and the process is also restarted half-way and once more just before healing, while
+     * replication and stream records are still queued. Acknowledged writes must survive, and every
+     * invariant must hold after.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("durableSeeds")
+    void afterAnyScheduleWithProcessRestartsOverADataDirectoryEveryInvariantHolds(long seed, @TempDir Path dir) {
+        try (FaultScenario s = new FaultScenario(seed, dir.resolve("data"), (dc, real) -> real, true)) {
+            List<String> violations = s.run(STEPS).healAndCheck();
+            System.out.println("fault scenario " + s.summary());
+            assertThat(violations).as(() -> s.report(violations)).isEmpty();
+            assertThat(s.leaves).as(() -> s.report(List.of("no leaves"))).isNotEmpty();
+            assertThat(s.f.harness.restarts()).as(() -> s.report(List.of("too few process restarts"))).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    /**
+     * A deliberately broken restart: while the process is down, every DC's journal of the intentions
+     * table is deleted (as a {@code meshfed dev} that kept that table in memory only would lose it).
+     * The check must report acknowledged intention writes as lost, naming the seed.
+     */
+    @Test
+    void theInvariantCheckReportsAcknowledgedWritesLostByARestart(@TempDir Path dir) {
+        long seed = 2;
+        try (FaultScenario s = new FaultScenario(seed, dir.resolve("data"), (dc, real) -> real, true)) {
+            s.f.harness.betweenRestarts(data -> {
+                for (String dc : FaultScenario.DCS) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(data.resolve(dc).resolve("intentions.log"));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            List<String> violations = s.run(STEPS).healAndCheck();
+            assertThat(s.acknowledged).as("the schedule had acknowledged intention writes").isNotEmpty();
+            assertThat(violations).as(s.report(violations)).anyMatch(v -> v.contains("acknowledged write of intention"));
+            assertThat(s.report(violations)).contains("seed=2").contains("-Dmeshfed.fault.seed=2");
         }
     }
 
@@ -112,6 +172,119 @@ class FaultInjectionTest {
             List<String> violations = s.healAndCheck();
             assertThat(s.writeFailuresFired).as(String.join("\n", s.log)).isEqualTo(2);
             assertThat(violations).as(() -> s.report(violations)).isEmpty();
+        }
+    }
+
+    /**
+     * Writes that land and then report failure (a DynamoDB timeout after the write was applied),
+     * deterministically. An update whose intention write lands in dc1 and then throws answers 503;
+     * the client's retry with the same idempotency key applies it again and gets 200. A create
+     * whose intention write (its second intentions-table write, after the key link) lands and
+     * throws: the retry finds the intention already holding the key and is refused as a duplicate,
+     * but the intention exists once, everywhere. dc3's view write landing and then throwing is
+     * completed by the stream batch retry. All invariants hold.
+     */
+    @Test
+    void writesThatLandAndThenFailAreCompletedByRetriesWithoutLossOrDuplicates() {
+        try (FaultScenario s = new FaultScenario(5, (dc, real) -> real, true)) {
+            assertThat(s.createIntentionIn("dc2", "web", "db")).isEqualTo(200);
+            String id = s.intentionIds.get(0);
+            s.armWriteFailure("dc1", dev.meshfed.core.store.Table.INTENTIONS, 1, true);
+            assertThat(s.updateIntentionIn("dc2", id, "deny")).as(() -> String.join("\n", s.log)).isEqualTo(200);
+            assertThat(s.writeFailuresAfterApply).as(() -> String.join("\n", s.log)).isEqualTo(1);
+
+            s.armWriteFailure("dc1", dev.meshfed.core.store.Table.INTENTIONS, 2, true);
+            int status = s.createIntentionIn("dc2", "api", "db");
+            assertThat(s.writeFailuresAfterApply).as(() -> String.join("\n", s.log)).isEqualTo(2);
+            assertThat(status).as(() -> String.join("\n", s.log)).isEqualTo(400); // the retry meets its own landed write
+            s.f.harness.settle();
+            long apiToDb = s.f.harness.dc("dc1").intentionStore().intentions(true).stream()
+                    .filter(v -> !v.value().deleted() && v.value().intention().sourceName().equals("api")).count();
+            assertThat(apiToDb).as("the create landed exactly once").isEqualTo(1);
+
+            s.armWriteFailure("dc3", dev.meshfed.core.store.Table.PRIVATE, 1, true); // dc3's view apply lands, then throws
+            assertThat(s.createIntentionIn("dc1", "cache", "db")).isEqualTo(200);
+            s.f.harness.settle();
+            assertThat(s.writeFailuresAfterApply).as(() -> String.join("\n", s.log)).isEqualTo(3);
+            List<String> violations = s.healAndCheck();
+            assertThat(violations).as(() -> s.report(violations)).isEmpty();
+        }
+    }
+
+    /**
+     * Every kind of non-owner CA-table write, by each secondary, deterministically: under its own
+     * prefix (a made-up bundle, a membership naming "evil") and under the other secondary's prefix
+     * (that DC's CSR request for a key the writer holds, signed with the writer's own enrolment
+     * key; a made-up bundle; a CSR result from a made-up CA). The primary reads the forged request
+     * as the victim's and refuses it (the enrolment signature is checked with the victim's
+     * registered key); nothing else is read at all. A root rotation afterwards makes both victims
+     * request again over the forged items: everything converges and every invariant holds.
+     */
+    @Test
+    void nonOwnerCaWritesUnderAnotherSecondarysPrefixAreNeverTrusted() {
+        try (FaultScenario s = new FaultScenario(9, (dc, real) -> real, true)) {
+            for (String writer : List.of("dc2", "dc3")) {
+                for (FaultScenario.NonOwnerCaWrite kind : FaultScenario.NonOwnerCaWrite.values()) {
+                    s.nonOwnerCaWrite(writer, kind);
+                }
+            }
+            s.f.harness.settle();
+            assertThat(s.forgedKeys).hasSize(4);
+            for (String victim : List.of("dc2", "dc3")) {
+                var answer = s.f.harness.dc("dc1").caStore().csrResult(victim, true).orElseThrow().value();
+                assertThat(answer.answersRequestId()).as(victim).startsWith("forged-");
+                assertThat(answer.refused()).as(victim + ": " + answer).isTrue();
+            }
+            assertThat(s.f.call("dc1", "POST", "/v1/connect/ca/rotate", null, "{}").status()).isEqualTo(200);
+            s.f.harness.advance(java.time.Duration.ofMinutes(5));
+            List<String> violations = s.healAndCheck();
+            assertThat(violations).as(() -> s.report(violations)).isEmpty();
+        }
+    }
+
+    /**
+     * A deliberately broken build that trusts a forged CSR request: besides the real consumer, dc1's
+     * CA stream has a consumer that answers every secondary's CSR request with an intermediate from
+     * the active root, without checking the enrolment signature. The check must report the forged
+     * key as certified.
+     */
+    @Test
+    void theInvariantCheckReportsAPrimaryThatCertifiesAForgedCsrRequest() {
+        try (FaultScenario s = new FaultScenario(11, (dc, real) -> real, true)) {
+            var dc1 = s.f.harness.dc("dc1");
+            s.f.harness.subscribe("dc1", dev.meshfed.core.store.Table.CA, batch -> {
+                for (var r : batch) {
+                    DecodedChange c = StreamRecords.decode(r);
+                    if (!c.key().kind().equals(dev.meshfed.core.store.CaStore.CSR_REQUEST) || c.newImage() == null) {
+                        continue;
+                    }
+                    var request = dev.meshfed.core.store.codec.CaTableCodecs.CSR_REQUEST.decode(c.key(), c.newImage().body());
+                    var key = new dev.meshfed.pki.BcCsrParser(WiredFederation.PROVIDERS).parse(request.csrPem()).publicKey();
+                    var bundle = dc1.caStore().bundle(true).orElseThrow().value();
+                    var root = bundle.active();
+                    String rootKeyId = dev.meshfed.core.identity.KeyIds.keyIdHex(root.certificate().getPublicKey());
+                    var rootKey = s.f.custody.get("dc1").unwrap(dc1.privateStore().signerKey(rootKeyId).orElseThrow().value(),
+                            new dev.meshfed.core.custody.KeyContext("dc1", rootKeyId, dev.meshfed.core.custody.KeyPurpose.ROOT));
+                    var now = s.f.harness.clock().instant();
+                    var cert = new dev.meshfed.pki.BcCertificateIssuer(WiredFederation.PROVIDERS).issue(
+                            new dev.meshfed.core.pki.CertificateProfiles(new java.util.Random()).intermediate(bundle.clusterId(),
+                                    request.datacenter(), key, root.certificate(), now, java.time.Duration.ofDays(7)), rootKey);
+                    var previous = dc1.caStore().csrResult(c.key().owner(), true);
+                    try {
+                        dc1.caStore().putCsrResult(new dev.meshfed.core.ca.CsrResult(c.key().owner(), request.requestedAt(),
+                                dev.meshfed.core.pki.Certificates.toPem(cert), root.id(), null, 0, request.requestId()),
+                                previous.map(v -> v.version()).orElse(0L));
+                    } catch (dev.meshfed.core.error.Conflict raced) {
+                        // the real consumer answered first; the next record tries again
+                    }
+                }
+                return BatchResult.success();
+            });
+            s.nonOwnerCaWrite("dc2", FaultScenario.NonOwnerCaWrite.FOREIGN_CSR_REQUEST);
+            s.f.harness.settle();
+            List<String> violations = s.healAndCheck();
+            assertThat(violations).as(s.report(violations)).anyMatch(v -> v.contains("certificate for a forged key")
+                    || v.contains("certifies a forged key"));
         }
     }
 }

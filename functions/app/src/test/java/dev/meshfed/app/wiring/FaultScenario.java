@@ -66,8 +66,19 @@ final class FaultScenario implements AutoCloseable {
     final List<String> intentionIds = new ArrayList<>();
     /** Keys of the non-owner writes injected into the intentions table. */
     final List<String> rogueIds = new ArrayList<>();
+    /** Those whose stream record some DC's consumer was given (a record queued at a process restart is lost). */
+    final java.util.Set<String> rogueDelivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Every intentions-stream record each DC was ever given, for replays (a delete replayed after newer records). */
     private final Map<String, List<DynamodbEvent.DynamodbStreamRecord>> delivered = new TreeMap<>();
+    /** Whether the substrate is durable over a data directory (process restarts possible). */
+    final boolean durable;
+    /**
+     * The last acknowledged (200) state of each intention a client wrote: "live:ACTION" or
+     * "deleted". After healing (and, durable, a process restart) the primary must hold it.
+     */
+    final Map<String, String> acknowledged = new TreeMap<>();
+    /** Intentions whose last write's outcome is unknown (a 5xx after retries): their state is not asserted. */
+    final java.util.Set<String> uncertain = new java.util.TreeSet<>();
     /** Batches still to fail once before the consumer accepts them (a function failing mid-flow). */
     private int failuresToInject;
     private int step;
@@ -78,9 +89,20 @@ final class FaultScenario implements AutoCloseable {
      * @param registerReconcile false leaves the reconcile tick out (part of a broken build)
      */
     FaultScenario(long seed, java.util.function.BiFunction<String, StreamSubscriber, StreamSubscriber> intentionsConsumer, boolean registerReconcile) {
+        this(seed, null, intentionsConsumer, registerReconcile);
+    }
+
+    /**
+     * @param dataDir the data directory of a durable substrate (process restarts reopen it), or
+     *        null for one in memory (restarts rebuild one DC's functions only)
+     */
+    FaultScenario(long seed, java.nio.file.Path dataDir,
+            java.util.function.BiFunction<String, StreamSubscriber, StreamSubscriber> intentionsConsumer, boolean registerReconcile) {
         this.seed = seed;
         this.random = new Random(seed);
-        this.f = new WiredFederation(DcConfig.AclMode.OFF, DCS.toArray(new String[0]));
+        this.f = new WiredFederation(DcConfig.AclMode.OFF, java.util.function.UnaryOperator.identity(), dataDir,
+                DCS.toArray(new String[0]));
+        this.durable = dataDir != null;
         // At-least-once delivery: even seeds deliver every batch twice. (Not the seeded Random's first
         // draw: java.util.Random's first boolean is true for every small seed, so no suite seed ran
         // with single delivery.)
@@ -91,17 +113,18 @@ final class FaultScenario implements AutoCloseable {
             // Subscriptions and ticks look the DC's functions up on every call, so a restart
             // (fresh instances) is picked up as a cold start would be.
             f.harness.subscribe(dc, Table.CA, StreamSubscriber.perRecord(r -> f.dc(dc).rotateLeavesStream().onRecord(r)));
-            f.harness.federation().scheduler().register("rotate-leaves-" + dc, RotateLeaves.TICK_INTERVAL,
-                    Duration.ZERO, () -> f.dc(dc).rotateLeaves().tick());
+            f.harness.tick("rotate-leaves-" + dc, RotateLeaves.TICK_INTERVAL, Duration.ZERO,
+                    () -> f.dc(dc).rotateLeaves().tick());
             StreamSubscriber real = intentionsConsumer.apply(dc,
                     StreamSubscriber.perRecord(r -> f.dc(dc).replicateIntentionsStream().onRecord(r)));
             delivered.put(dc, new ArrayList<>());
             f.harness.subscribe(dc, Table.INTENTIONS, faulty(dc, real));
             if (registerReconcile) {
-                f.harness.federation().scheduler().register("replicate-intentions-" + dc,
+                f.harness.tick("replicate-intentions-" + dc, ReplicateIntentions.RECONCILE_INTERVAL,
                         ReplicateIntentions.RECONCILE_INTERVAL, () -> f.dc(dc).replicateIntentions().reconcile());
             }
         }
+        f.harness.subscribe("dc1", Table.CA, forgedKeyWitness());
         f.harness.settle(); // dc1 bootstraps its root
         for (String dc : DCS.subList(1, DCS.size())) {
             join(dc);
@@ -122,20 +145,40 @@ final class FaultScenario implements AutoCloseable {
         d.rotateLeaves().withLeafReissue(d.signCsr().managedLeafReissue(pause -> f.harness.clock().advance(pause)));
     }
 
-    /** The armed write failure: the {@code remaining}-th write to {@code table} of {@code dc} throws, once. */
+    /**
+     * The {@code meshfed dev} process stops and starts again over its data directory: the substrate
+     * is closed and reopened from disk, every DC's KEK read back from its file, and every DC's
+     * functions built afresh ({@link WiredFederation#restartProcess}). Pending replication and
+     * undelivered stream records are lost with the process; ticks must re-drive what they carried.
+     */
+    void restartProcess() {
+        f.restartProcess(this::start);
+        note("process restart: substrate closed and reopened from its data directory, every DC rebuilt (restart #"
+                + f.harness.restarts() + ")");
+    }
+
+    /** The armed write failure: the {@code remaining}-th write to {@code table} of {@code dc} fails, once. */
     private String armedDc;
     private Table armedTable;
     private int remaining;
+    /** Whether the armed failure lets the write land and then throws (a timeout after the write), else throws before. */
+    private boolean armedAfterApply;
     /** How many armed write failures fired (a scenario that never fired one proves nothing about retries). */
     int writeFailuresFired;
+    /** Of those, how many after the write had landed. */
+    int writeFailuresAfterApply;
     /** Client writes sent (each gets its own idempotency key). */
     private int writes;
 
     /**
-     * A table whose Nth write (put or delete) of the armed DC and table throws the substrate's
-     * {@link StoreUnavailable} before applying, as a throttled or timed-out DynamoDB call would: the
-     * function stops half-way and its caller's retry (stream batch retry, next tick, client retry)
-     * must complete the flow.
+     * A table whose Nth write (put or delete) of the armed DC and table fails once with the
+     * substrate's {@link StoreUnavailable}, in one of two ways chosen when it is armed: before
+     * applying (a throttled call), or after the write has landed (a DynamoDB timeout after the
+     * write was applied: the caller sees a failure for a change that is stored, replicated and
+     * streamed). Either way the function stops half-way and its caller's retry (stream batch retry,
+     * next tick, client retry with the same idempotency key) must complete the flow. In the
+     * after-apply mode only a write that succeeds counts (a refused conditional write is the
+     * caller's answer, not a fault).
      */
     private final class FailingWrites implements TableStore {
         private final String dc;
@@ -148,15 +191,37 @@ final class FaultScenario implements AutoCloseable {
             this.delegate = delegate;
         }
 
-        private void maybeFail(ItemKey key) {
+        private boolean armedHere() {
+            return dc.equals(armedDc) && table == armedTable;
+        }
+
+        /** Before a write: throws when the armed before-apply failure is due. */
+        private void beforeWrite(String op, ItemKey key) {
             synchronized (FaultScenario.this) {
-                if (dc.equals(armedDc) && table == armedTable && --remaining == 0) {
-                    armedDc = null;
-                    writeFailuresFired++;
-                    note("write failure fired: " + table + " write of " + key.kind() + " in " + dc);
-                    throw new StoreUnavailable(table + " put " + key.owner() + "/" + key.kind() + ": injected ThrottlingException");
+                if (armedHere() && !armedAfterApply && --remaining == 0) {
+                    fire(op, key, "before applying");
                 }
             }
+        }
+
+        /** After a write that landed: throws when the armed after-apply failure is due. */
+        private void afterWrite(String op, ItemKey key) {
+            synchronized (FaultScenario.this) {
+                if (armedHere() && armedAfterApply && --remaining == 0) {
+                    fire(op, key, "after the write landed");
+                }
+            }
+        }
+
+        private void fire(String op, ItemKey key, String when) {
+            armedDc = null;
+            writeFailuresFired++;
+            if (armedAfterApply) {
+                writeFailuresAfterApply++;
+            }
+            note("write failure fired " + when + ": " + table + " " + op + " of " + key.kind() + " in " + dc);
+            throw new StoreUnavailable(table + " " + op + " " + key.owner() + "/" + key.kind() + ": injected "
+                    + (armedAfterApply ? "timeout (the write was applied)" : "ThrottlingException"));
         }
 
         @Override
@@ -166,14 +231,16 @@ final class FaultScenario implements AutoCloseable {
 
         @Override
         public void put(StoredItem item, long expectedVersion) {
-            maybeFail(item.key());
+            beforeWrite("put", item.key());
             delegate.put(item, expectedVersion);
+            afterWrite("put", item.key());
         }
 
         @Override
         public void delete(ItemKey key, long expectedVersion) {
-            maybeFail(key);
+            beforeWrite("delete", key);
             delegate.delete(key, expectedVersion);
+            afterWrite("delete", key);
         }
 
         @Override
@@ -182,12 +249,21 @@ final class FaultScenario implements AutoCloseable {
         }
     }
 
-    /** Arms one write failure: the {@code n}-th write to {@code table} in {@code dc} from now throws, once. */
-    synchronized void armWriteFailure(String dc, Table table, int n) {
+    /** Arms one write failure: the {@code n}-th write to {@code table} in {@code dc} from now throws before applying, once. */
+    void armWriteFailure(String dc, Table table, int n) {
+        armWriteFailure(dc, table, n, false);
+    }
+
+    /**
+     * Arms one write failure: the {@code n}-th write to {@code table} in {@code dc} from now fails
+     * once, before applying or ({@code afterApply}) after the write landed.
+     */
+    synchronized void armWriteFailure(String dc, Table table, int n, boolean afterApply) {
         armedDc = dc;
         armedTable = table;
         remaining = n;
-        note("arm write failure: write #" + n + " to " + table + " in " + dc);
+        armedAfterApply = afterApply;
+        note("arm write failure: write #" + n + " to " + table + " in " + dc + (afterApply ? ", after applying" : ", before applying"));
     }
 
     /** Creates an intention through {@code dc}'s API as a client would (with retry); its status. */
@@ -195,10 +271,39 @@ final class FaultScenario implements AutoCloseable {
         HttpResponse r = write(dc, "POST", INTENTIONS, body(src, dst, "allow"));
         if (r.status() == 200) {
             intentionIds.add(json(r).get("ID").asText());
+            acknowledge(json(r).get("ID").asText(), r, "live:allow");
         }
         note("create " + src + "->" + dst + " in " + dc + " -> " + r.status() + (r.status() == 200 ? "" : " " + r.body()));
         return r.status();
     }
+
+    /** Updates intention {@code id}'s action through {@code dc}'s API as a client would (with retry); its status. */
+    int updateIntentionIn(String dc, String id, String action) {
+        Intention i = f.harness.dc("dc1").intentionStore().intention(id, true).orElseThrow().value().intention();
+        HttpResponse r = write(dc, "PUT", INTENTIONS + "/" + id, body(i.sourceName(), i.destinationName(), action));
+        acknowledge(id, r, "live:" + action);
+        note("update " + id + " in " + dc + " -> " + r.status());
+        return r.status();
+    }
+
+    /**
+     * Records a client's view of a write of intention {@code id}: a 200 is acknowledged (the
+     * primary must keep it: {@code state}); a 5xx after the retries leaves the outcome unknown (it
+     * may have landed: a write failure after applying), so the intention's state is no longer
+     * asserted until a later write of it is acknowledged. A 4xx to a first attempt changed nothing;
+     * after a 503 it may answer the retry of a write that did land.
+     */
+    private void acknowledge(String id, HttpResponse r, String state) {
+        if (r.status() == 200) {
+            acknowledged.put(id, state);
+            uncertain.remove(id);
+        } else if (r.status() >= 500 || lastWriteRetried) {
+            uncertain.add(id); // e.g. a delete that landed, then 503, then 404 to its retry
+        }
+    }
+
+    /** Whether the last {@link #write} was retried after a 503 (its final answer may describe a retry of a landed write). */
+    private boolean lastWriteRetried;
 
     /**
      * A write as a careful client sends it: with an idempotency key, retried with the same key while
@@ -208,6 +313,7 @@ final class FaultScenario implements AutoCloseable {
         Map<String, String> headers = Map.of(dev.meshfed.app.forwarding.PrimaryApi.IDEMPOTENCY_KEY,
                 "fault-" + seed + "-" + (++writes));
         HttpResponse r = f.call(dc, method, path, null, body, headers);
+        lastWriteRetried = r.status() == 503;
         for (int attempt = 1; attempt <= 2 && r.status() == 503; attempt++) {
             note("client retries " + method + " " + path + " in " + dc + " after 503 (same idempotency key)");
             r = f.call(dc, method, path, null, body, headers);
@@ -235,8 +341,20 @@ final class FaultScenario implements AutoCloseable {
                 }
                 history.addAll(batch);
             }
+            for (DynamodbEvent.DynamodbStreamRecord r : given) {
+                String id = r.getDynamodb().getKeys() == null ? null : rogueKey(r);
+                if (id != null) {
+                    rogueDelivered.add(id);
+                }
+            }
             return real.handle(given);
         };
+    }
+
+    /** The rogue intention id a record is about, or null (records of the primary's own items). */
+    private String rogueKey(DynamodbEvent.DynamodbStreamRecord r) {
+        var key = dev.meshfed.stream.events.StreamRecords.decode(r).key();
+        return key.owner().equals("dc1") || !rogueIds.contains(key.id()) ? null : key.id();
     }
 
     private void join(String dc) {
@@ -256,10 +374,16 @@ final class FaultScenario implements AutoCloseable {
         log.add("#" + step + " t=" + f.harness.clock().instant() + " " + s);
     }
 
-    /** Runs {@code steps} random operations and faults. */
+    /**
+     * Runs {@code steps} random operations and faults. On a durable substrate the process is also
+     * restarted once half-way, whatever the schedule (without drawing from the seed's randomness).
+     */
     FaultScenario run(int steps) {
         for (int i = 0; i < steps; i++) {
             step++;
+            if (durable && i == steps / 2) {
+                restartProcess();
+            }
             int pick = random.nextInt(100);
             if (pick < 22) {
                 signLeaf(randomDc());
@@ -275,32 +399,37 @@ final class FaultScenario implements AutoCloseable {
                 changeCaConfig(randomDc());
             } else if (pick < 64) {
                 nonOwnerWrite();
-            } else if (pick < 66) {
+            } else if (pick < 68) {
                 nonOwnerCaWrite();
-            } else if (pick < 73) {
+            } else if (pick < 75) {
                 String dc = randomDc();
                 f.harness.partition(dc);
                 note("partition " + dc);
-            } else if (pick < 78) {
+            } else if (pick < 80) {
                 f.harness.heal();
                 note("heal");
-            } else if (pick < 82) {
+            } else if (pick < 84) {
                 Duration d = Duration.ofMillis(random.nextInt(5000));
                 f.harness.replicationDelay(d);
                 note("replication delay " + d);
-            } else if (pick < 83) {
+            } else if (pick < 85) {
                 synchronized (this) {
                     failuresToInject += 1 + random.nextInt(3);
                 }
                 note("next intentions batches fail once");
-            } else if (pick < 87) {
-                armWriteFailure(randomDc(), List.of(Table.CA, Table.INTENTIONS, Table.PRIVATE).get(random.nextInt(3)),
-                        1 + random.nextInt(2));
             } else if (pick < 89) {
-                String dc = randomDc();
-                start(dc);
-                note("restart " + dc + " (fresh function instances over the same tables)");
+                armWriteFailure(randomDc(), List.of(Table.CA, Table.INTENTIONS, Table.PRIVATE).get(random.nextInt(3)),
+                        1 + random.nextInt(2), random.nextBoolean());
             } else if (pick < 91) {
+                String dc = randomDc();
+                // Durable: two restarts in three are the whole process's (tables reopened from disk).
+                if (durable && random.nextInt(3) > 0) {
+                    restartProcess();
+                } else {
+                    start(dc);
+                    note("restart " + dc + " (fresh function instances over the same tables)");
+                }
+            } else if (pick < 93) {
                 Duration jump = Duration.ofMinutes(30 + random.nextInt(6 * 60));
                 note("clock jumps " + jump);
                 f.harness.advance(jump);
@@ -330,9 +459,11 @@ final class FaultScenario implements AutoCloseable {
     private void createIntention(String dc) {
         String src = "s" + random.nextInt(5);
         String dst = "d" + random.nextInt(5);
-        HttpResponse r = write(dc, "POST", INTENTIONS, body(src, dst, random.nextBoolean() ? "allow" : "deny"));
+        String action = random.nextBoolean() ? "allow" : "deny";
+        HttpResponse r = write(dc, "POST", INTENTIONS, body(src, dst, action));
         if (r.status() == 200) {
             intentionIds.add(json(r).get("ID").asText());
+            acknowledge(json(r).get("ID").asText(), r, "live:" + action);
         }
         note("create " + src + "->" + dst + " in " + dc + " -> " + r.status());
     }
@@ -347,8 +478,9 @@ final class FaultScenario implements AutoCloseable {
             return;
         }
         Intention i = live.get().value().intention();
-        HttpResponse r = write(dc, "PUT", INTENTIONS + "/" + id,
-                body(i.sourceName(), i.destinationName(), random.nextBoolean() ? "allow" : "deny"));
+        String action = random.nextBoolean() ? "allow" : "deny";
+        HttpResponse r = write(dc, "PUT", INTENTIONS + "/" + id, body(i.sourceName(), i.destinationName(), action));
+        acknowledge(id, r, "live:" + action);
         note("update " + id + " in " + dc + " -> " + r.status());
     }
 
@@ -358,6 +490,7 @@ final class FaultScenario implements AutoCloseable {
         }
         String id = intentionIds.get(random.nextInt(intentionIds.size()));
         HttpResponse r = write(dc, "DELETE", INTENTIONS + "/" + id, null);
+        acknowledge(id, r, "deleted");
         note("delete " + id + " in " + dc + " -> " + r.status());
     }
 
@@ -395,35 +528,151 @@ final class FaultScenario implements AutoCloseable {
     final List<java.security.PublicKey> rogueRootKeys = new ArrayList<>();
     /** Rogue CA-table items written, for the summary and the report. */
     final List<String> rogueCaItems = new ArrayList<>();
+    /**
+     * Public keys a non-owner write asked to have certified, or certified itself (a forged CSR
+     * request's key, a forged CSR result's certificate's key): no DC may ever sign with, serve or
+     * hold a certificate for one, and the primary may never certify one.
+     */
+    final List<java.security.PublicKey> forgedKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Every certificate for a forged key seen at any time in dc1's CA stream (CSR results, signer chains). */
+    final List<String> forgedKeyCertified = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
-     * A non-owner write into the primary-owned CA table: a secondary writes, into its own copy and
-     * under its own prefix, a trust bundle of a root it made up, or a membership naming a DC "evil"
-     * (as a compromised secondary could). Nothing a DC serves or signs with may reflect either.
+     * A non-owner write into the primary-owned CA table, written straight into the raw table of a
+     * secondary's replica (no {@code OwnerGuard}, as a compromised or buggy writer could) and
+     * replicated from there like any write. Who owns what (architecture.md, {@link CaStore}): the
+     * primary owns the bundle, membership, rotation and CSR results (the results under the primary's
+     * prefix, one per requester); each DC owns its signer, CA configuration and CSR request. The
+     * writer {@code w} is a random secondary, the victim {@code v} the other one:
+     * <ul>
+     *   <li>under its own prefix, a trust bundle of a root it made up, or a membership naming a DC
+     *       "evil" (readers read these under the primary's prefix only);
+     *   <li>under {@code v}'s prefix, {@code v}'s CSR request for a key {@code w} holds, naming {@code v}
+     *       and signed with {@code w}'s own enrolment key (the primary reads it, as {@code v}'s, and
+     *       must refuse it: the enrolment signature is checked with {@code v}'s registered key);
+     *   <li>under {@code v}'s prefix, a CSR result for {@code v} answering {@code v}'s current request
+     *       with an intermediate of a made-up CA for a key {@code w} holds (results are read under the
+     *       primary's prefix only);
+     *   <li>under {@code v}'s prefix, a trust bundle of a made-up root.
+     * </ul>
+     * A secondary writing {@code v}'s signer or CA configuration is not injected: see
+     * docs/fault-injection.md (like a write under the primary's prefix, only IAM stops it).
      */
     private void nonOwnerCaWrite() {
-        String dc = DCS.get(1 + random.nextInt(DCS.size() - 1));
+        String w = DCS.get(1 + random.nextInt(DCS.size() - 1));
+        nonOwnerCaWrite(w, NonOwnerCaWrite.values()[random.nextInt(NonOwnerCaWrite.values().length)]);
+    }
+
+    /** The kinds of {@link #nonOwnerCaWrite()}, by the prefix written under. */
+    enum NonOwnerCaWrite {
+        OWN_BUNDLE, OWN_MEMBERSHIP, FOREIGN_CSR_REQUEST, FOREIGN_BUNDLE, FOREIGN_CSR_RESULT
+    }
+
+    /** One non-owner CA-table write by secondary {@code w} (the victim of a foreign one is the other secondary). */
+    void nonOwnerCaWrite(String w, NonOwnerCaWrite kind) {
+        String v = w.equals(DCS.get(1)) ? DCS.get(2) : DCS.get(1);
         Instant now = f.harness.clock().instant();
-        var table = f.harness.dc(dc).table(Table.CA);
+        var table = f.harness.dc(w).table(Table.CA);
         ItemKey key;
         Map<String, dev.meshfed.core.store.Attr> body;
-        if (random.nextBoolean()) {
-            dev.meshfed.testkit.TestFederation rogue = dev.meshfed.testkit.TestFederation.create(
-                    new dev.meshfed.pki.BcCertificateIssuer(WiredFederation.PROVIDERS),
-                    new dev.meshfed.pki.JcaKeyPairFactory(WiredFederation.PROVIDERS, new java.security.SecureRandom(new byte[] {(byte) step})),
-                    dev.meshfed.core.pki.KeySpec.EC_P256, f.harness.clock());
-            rogueRootKeys.add(rogue.activeRoot().certificate().getPublicKey());
-            key = new ItemKey(dc, CaStore.BUNDLE, "current");
-            body = dev.meshfed.core.store.codec.CaTableCodecs.BUNDLE.encode(rogue.bundle());
-        } else {
-            key = new ItemKey(dc, CaStore.MEMBERSHIP, "current");
-            body = dev.meshfed.core.store.codec.CaTableCodecs.MEMBERSHIP.encode(new Membership(List.of(
-                    new Membership.Member("evil", f.dc(dc).rotateLeaves().enrolmentPublicKeyPem()))));
+        switch (kind) {
+            case OWN_BUNDLE, FOREIGN_BUNDLE -> {
+                dev.meshfed.testkit.TestFederation rogue = rogueCa();
+                rogueRootKeys.add(rogue.activeRoot().certificate().getPublicKey());
+                key = new ItemKey(kind == NonOwnerCaWrite.OWN_BUNDLE ? w : v, CaStore.BUNDLE, "current");
+                body = dev.meshfed.core.store.codec.CaTableCodecs.BUNDLE.encode(rogue.bundle());
+            }
+            case OWN_MEMBERSHIP -> {
+                key = new ItemKey(w, CaStore.MEMBERSHIP, "current");
+                body = dev.meshfed.core.store.codec.CaTableCodecs.MEMBERSHIP.encode(new Membership(List.of(
+                        new Membership.Member("evil", f.dc(w).rotateLeaves().enrolmentPublicKeyPem()))));
+            }
+            case FOREIGN_CSR_REQUEST -> {
+                Optional<dev.meshfed.core.bundle.TrustBundle> bundle = f.harness.dc(w).caStore().bundle(true).map(Versioned::value);
+                var enrolment = f.harness.dc(w).privateStore().enrolmentKey();
+                if (bundle.isEmpty() || enrolment.isEmpty()) {
+                    note("non-owner CA write skipped: " + w + " has no bundle or enrolment key yet");
+                    return;
+                }
+                java.security.KeyPair forged = keyPair();
+                forgedKeys.add(forged.getPublic());
+                String csr = new dev.meshfed.pki.BcCsrBuilder(WiredFederation.PROVIDERS).caRequest(forged,
+                        bundle.get().trustDomain().signingId().uri());
+                var ek = enrolment.get().value();
+                java.security.PrivateKey wKey = f.custody.get(w).unwrap(ek.privateKey(),
+                        new dev.meshfed.core.custody.KeyContext(w, ek.keyId(), dev.meshfed.core.custody.KeyPurpose.ENROLMENT));
+                String requestId = "forged-" + step;
+                var unsigned = new dev.meshfed.core.pki.IntermediateCsrRequest(new dev.meshfed.core.identity.Datacenter(v), csr,
+                        dev.meshfed.core.pki.IntermediateCsrRequest.Reason.RENEWAL, bundle.get().activeRootId(), now, null, requestId);
+                var signed = new dev.meshfed.core.pki.IntermediateCsrRequest(unsigned.datacenter(), csr, unsigned.reason(),
+                        unsigned.expectedRootId(), now, dev.meshfed.core.pki.EnrolmentSignatures.sign(unsigned, wKey), requestId);
+                key = new ItemKey(v, CaStore.CSR_REQUEST, "current");
+                body = dev.meshfed.core.store.codec.CaTableCodecs.CSR_REQUEST.encode(signed);
+            }
+            default -> { // FOREIGN_CSR_RESULT
+                java.security.KeyPair forged = keyPair();
+                forgedKeys.add(forged.getPublic());
+                dev.meshfed.testkit.TestFederation rogue = rogueCa();
+                rogueRootKeys.add(rogue.activeRoot().certificate().getPublicKey());
+                X509Certificate cert = rogue.issueIntermediate(v, forged).certificate();
+                var request = f.harness.dc(w).caStore().csrRequest(v, true).map(Versioned::value);
+                var result = new dev.meshfed.core.ca.CsrResult(v,
+                        request.map(dev.meshfed.core.pki.IntermediateCsrRequest::requestedAt).orElse(now),
+                        Certificates.toPem(cert), rogue.bundle().activeRootId(), null, 0,
+                        request.map(dev.meshfed.core.pki.IntermediateCsrRequest::requestId).orElse("none"));
+                key = new ItemKey(v, CaStore.CSR_RESULT, v);
+                body = dev.meshfed.core.store.codec.CaTableCodecs.CSR_RESULT.encode(result);
+            }
         }
         long version = table.get(key, true).map(StoredItem::version).orElse(0L);
         table.put(new StoredItem(key, version + 1, now, null, body), version);
-        rogueCaItems.add(key.owner() + "/" + key.kind());
-        note("non-owner CA write " + key.kind() + " under " + dc + "'s prefix in " + dc);
+        rogueCaItems.add(key.owner() + "/" + key.kind() + "/" + key.id());
+        note("non-owner CA write " + key.kind() + " under " + key.owner() + "'s prefix in " + w);
+    }
+
+    private dev.meshfed.testkit.TestFederation rogueCa() {
+        return dev.meshfed.testkit.TestFederation.create(new dev.meshfed.pki.BcCertificateIssuer(WiredFederation.PROVIDERS),
+                new dev.meshfed.pki.JcaKeyPairFactory(WiredFederation.PROVIDERS, new java.security.SecureRandom()),
+                dev.meshfed.core.pki.KeySpec.EC_P256, f.harness.clock());
+    }
+
+    private static java.security.KeyPair keyPair() {
+        return new dev.meshfed.pki.JcaKeyPairFactory(WiredFederation.PROVIDERS, new java.security.SecureRandom())
+                .generate(dev.meshfed.core.pki.KeySpec.EC_P256);
+    }
+
+    /**
+     * Watches dc1's CA stream (every CA write reaches it) for a certificate of a forged key: a CSR
+     * result certifying one, or a signer chain holding one, at any moment, not only at the end.
+     */
+    private StreamSubscriber forgedKeyWitness() {
+        return batch -> {
+            for (DynamodbEvent.DynamodbStreamRecord r : batch) {
+                var c = dev.meshfed.stream.events.StreamRecords.decode(r);
+                if (c.newImage() == null || forgedKeys.isEmpty()) {
+                    continue;
+                }
+                List<X509Certificate> certs = new ArrayList<>();
+                if (c.key().kind().equals(CaStore.CSR_RESULT) && c.key().owner().equals("dc1")) {
+                    var result = dev.meshfed.core.store.codec.CaTableCodecs.CSR_RESULT.decode(c.key(), c.newImage().body());
+                    if (result.certificatePem() != null) {
+                        certs.addAll(Certificates.fromPem(result.certificatePem()));
+                    }
+                } else if (c.key().kind().equals(CaStore.SIGNER)) {
+                    var signer = dev.meshfed.core.store.codec.CaTableCodecs.SIGNER.decode(c.key(), c.newImage().body());
+                    if (signer.chain() != null) {
+                        signer.chain().chains().values().forEach(certs::addAll);
+                    }
+                }
+                for (X509Certificate cert : certs) {
+                    if (forgedKeys.contains(cert.getPublicKey())) {
+                        forgedKeyCertified.add(c.key().owner() + "/" + c.key().kind() + "/" + c.key().id() + " v"
+                                + c.newImage().version() + " holds a certificate for a forged key: " + cert.getSubjectX500Principal());
+                    }
+                }
+            }
+            return dev.meshfed.store.embedded.stream.BatchResult.success();
+        };
     }
 
     private static String body(String src, String dst, String action) {
@@ -445,6 +694,11 @@ final class FaultScenario implements AutoCloseable {
         synchronized (this) {
             failuresToInject = 0;
             armedDc = null; // a failure armed but never reached is disarmed (the heal)
+        }
+        if (durable) {
+            // Before settling: whatever is still queued (replication, stream records) dies with the
+            // process; only the data directory and the ticks can bring it back.
+            restartProcess();
         }
         f.harness.settle();
         // Long enough for every tick (rotation, reissue, reconcile) to run after the heal.
@@ -471,8 +725,10 @@ final class FaultScenario implements AutoCloseable {
             String kind = op.split(" ")[0] + (op.contains("-> 200") ? "(ok)" : op.contains("-> ") ? "(refused)" : "");
             kinds.merge(kind, 1, Integer::sum);
         }
-        return "seed=" + seed + " leaves=" + leaves.size() + " intentions=" + intentionIds.size() + " rogue="
-                + rogueIds.size() + " rogueCa=" + rogueCaItems.size() + " writeFailures=" + writeFailuresFired + " ops=" + kinds;
+        return "seed=" + seed + (durable ? " durable restarts=" + f.harness.restarts() : " in-memory") + " leaves="
+                + leaves.size() + " intentions=" + intentionIds.size() + " acknowledged=" + acknowledged.size() + " rogue="
+                + rogueIds.size() + " rogueCa=" + rogueCaItems.size() + " writeFailures=" + writeFailuresFired
+                + " (after applying: " + writeFailuresAfterApply + ") ops=" + kinds;
     }
 
     @Override

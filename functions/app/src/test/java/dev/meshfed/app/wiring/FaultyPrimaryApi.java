@@ -19,11 +19,13 @@ final class FaultyPrimaryApi implements PrimaryApi {
     private final PrimaryApi real;
     private final String localDc;
     private final String primaryDc;
-    private final EmbeddedFederation federation;
+    /** The substrate as it is now (a process restart replaces it). */
+    private final java.util.function.Supplier<EmbeddedFederation> federation;
     private final AtomicInteger answersToLose = new AtomicInteger();
     final AtomicInteger reachedPrimary = new AtomicInteger();
 
-    FaultyPrimaryApi(PrimaryApi real, String localDc, String primaryDc, EmbeddedFederation federation) {
+    FaultyPrimaryApi(PrimaryApi real, String localDc, String primaryDc,
+            java.util.function.Supplier<EmbeddedFederation> federation) {
         this.real = real;
         this.localDc = localDc;
         this.primaryDc = primaryDc;
@@ -36,7 +38,7 @@ final class FaultyPrimaryApi implements PrimaryApi {
 
     @Override
     public HttpResponse forward(HttpRequest request, String idempotencyKey) {
-        if (federation.isPartitioned(localDc) || federation.isPartitioned(primaryDc)) {
+        if (federation.get().isPartitioned(localDc) || federation.get().isPartitioned(primaryDc)) {
             throw new NotPrimary("the primary datacenter " + primaryDc + " is unreachable (partitioned)");
         }
         HttpResponse answer = real.forward(request, idempotencyKey);

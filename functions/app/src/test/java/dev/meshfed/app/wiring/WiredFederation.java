@@ -15,9 +15,9 @@ import dev.meshfed.pki.BcCertificateIssuer;
 import dev.meshfed.pki.CryptoProviders;
 import dev.meshfed.pki.JcaKeyPairFactory;
 import dev.meshfed.testkit.TestFederation;
-import dev.meshfed.testkit.federation.MultiDcHarness;
 import dev.meshfed.testkit.metrics.RecordingMetrics;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +28,15 @@ import java.util.Map;
  * multi-DC harness. {@link #withPrimaryCa()} gives dc1 the testkit's root (the trust domain of the
  * committed CSR fixtures) and one {@code rotate-leaves} tick issues its intermediate, so leaf
  * signing works there. Every DC reports its metrics to one {@link RecordingMetrics}.
+ *
+ * <p>Built with a data directory the substrate is durable (as {@code meshfed dev --data-dir}: the
+ * tables journaled under it, each DC's KEK in {@code DIR/keys/<dc>.kek}) and
+ * {@link #restartProcess()} stops and restarts the whole process over it.
  */
 final class WiredFederation implements AutoCloseable {
     static final CryptoProviders PROVIDERS = CryptoProviders.of(CryptoProviders.Preference.AUTO);
 
-    final MultiDcHarness harness;
+    final RestartableHarness harness;
     final Map<String, LocalKeyCustody> custody = new LinkedHashMap<>();
     final Map<String, DcFunctions> dcs = new LinkedHashMap<>();
     final RecordingMetrics metrics = new RecordingMetrics();
@@ -43,6 +47,7 @@ final class WiredFederation implements AutoCloseable {
     final Map<String, FaultyPrimaryApi> forwarding = new LinkedHashMap<>();
     private final DcConfig.AclMode acl;
     private final Map<String, dev.meshfed.core.custody.KeyCustody> decoratedCustody = new LinkedHashMap<>();
+    private final java.util.function.UnaryOperator<dev.meshfed.core.custody.KeyCustody> decorate;
 
     WiredFederation(DcConfig.AclMode acl, String... names) {
         this(acl, java.util.function.UnaryOperator.identity(), names);
@@ -51,19 +56,28 @@ final class WiredFederation implements AutoCloseable {
     /** As above, each DC's functions given {@code decorate} applied to its custody (a test's recording decorator). */
     WiredFederation(DcConfig.AclMode acl, java.util.function.UnaryOperator<dev.meshfed.core.custody.KeyCustody> decorate,
             String... names) {
+        this(acl, decorate, (Path) null, names);
+    }
+
+    /**
+     * As above over {@code dataDir} (durable; null: in memory). Each DC's KEK is the file
+     * {@code dataDir/keys/<dc>.kek}, made on first use and read back on every start, as
+     * {@code meshfed dev} keeps it: the wrapped keys in the private tables stay usable after a restart.
+     */
+    WiredFederation(DcConfig.AclMode acl, java.util.function.UnaryOperator<dev.meshfed.core.custody.KeyCustody> decorate,
+            Path dataDir, String... names) {
         this.acl = acl;
-        harness = new MultiDcHarness(List.of(names), names[0]);
+        this.decorate = decorate;
+        harness = new RestartableHarness(List.of(names), names[0], dataDir);
         primaryGateway = names.length > 1 ? new LoopbackGateway(r -> dc(names[0]).localHandler().handle(r)) : null;
         for (String name : names) {
             if (!name.equals(names[0])) {
                 FaultyPrimaryApi api = new FaultyPrimaryApi(new HttpPrimaryApi(primaryGateway.uri(), names[0], name),
-                        name, names[0], harness.federation());
+                        name, names[0], harness::federation);
                 forwarding.put(name, api);
                 primaryApis.put(name, api);
             }
-            byte[] kek = new byte[LocalKeyCustody.KEK_BYTES];
-            new SecureRandom().nextBytes(kek);
-            custody.put(name, new LocalKeyCustody(kek));
+            custody.put(name, dataDir == null ? randomKek() : kekFile(name));
             var d = harness.dc(name);
             decoratedCustody.put(name, decorate.apply(custody.get(name)));
             dcs.put(name, DcFunctions.build(d.caStore(), d.intentionStore(), d.privateStore(), decoratedCustody.get(name),
@@ -72,17 +86,51 @@ final class WiredFederation implements AutoCloseable {
         }
     }
 
+    private static LocalKeyCustody randomKek() {
+        byte[] kek = new byte[LocalKeyCustody.KEK_BYTES];
+        new SecureRandom().nextBytes(kek);
+        return new LocalKeyCustody(kek);
+    }
+
+    private LocalKeyCustody kekFile(String name) {
+        return LocalKeyCustody.fromFile(harness.dataDir().orElseThrow().resolve("keys").resolve(name + ".kek"));
+    }
+
     @Override
     public void close() {
         if (primaryGateway != null) {
             primaryGateway.close();
         }
+        harness.close();
+    }
+
+    /**
+     * Test-only hook (durable only): the {@code meshfed dev} process stops and starts again. The
+     * substrate is closed and reopened from the data directory ({@link RestartableHarness#restartProcess}),
+     * every DC's key custody is read back from its KEK file, and {@code start} is given each DC's
+     * name to build its functions afresh over the reopened tables (it must call {@link #rebuild}).
+     * Nothing in memory survives: caches, signers, views, pending replication and undelivered
+     * stream records.
+     */
+    void restartProcess(java.util.function.Consumer<String> start) {
+        harness.restartProcess();
+        for (String name : List.copyOf(dcs.keySet())) {
+            custody.put(name, kekFile(name));
+            decoratedCustody.put(name, decorate.apply(custody.get(name)));
+            start.accept(name);
+        }
+    }
+
+    /** {@link #restartProcess(java.util.function.Consumer)} with every DC rebuilt over its plain tables. */
+    void restartProcess() {
+        restartProcess(name -> rebuild(name, (table, store) -> store));
     }
 
     /**
      * Test-only hook: throws away {@code name}'s function instances (and with them every in-memory
      * cache, active signer and intention view) and builds fresh ones over the same tables and the
-     * same key custody, as a Lambda cold start or a {@code meshfed dev} restart would. Each table is
+     * same key custody, as a Lambda cold start of one DC would (a whole {@code meshfed dev} restart,
+     * tables reopened from disk, is {@link #restartProcess}). Each table is
      * given to {@code tables} first (a test's fault-injecting decorator; identity otherwise).
      * Callers that hold the old instance (stream subscriptions, ticks) must look it up again.
      */
