@@ -55,6 +55,12 @@ public final class ActiveSigner {
     public static final String SECONDARY_NOT_INITIALIZED = "CA is uninitialized and unable to sign certificates yet";
     /** The text when the DC has a signer whose certificate is outside its validity at this instant (meshfed). */
     public static final String SIGNER_NOT_VALID = "CA signing certificate is expired or not yet valid";
+    /**
+     * The text when the DC's signer item holds a chain the trust bundle's roots did not certify
+     * (meshfed; see {@link ChainTrust}): the DC neither signs with it nor serves it, and
+     * rotate-leaves requests a new intermediate.
+     */
+    public static final String SIGNER_NOT_CERTIFIED = "CA signing certificate is not certified by a trusted root";
     /** How long a loaded signer is used before its item is read again. */
     public static final Duration REFRESH = Duration.ofSeconds(5);
     /** {@code Retry-After} of the 503s: a bootstrap or join completes within a tick or two. */
@@ -137,7 +143,8 @@ public final class ActiveSigner {
         if (item.isEmpty()) {
             return Optional.empty();
         }
-        DcChain chain = item.get().value().chain();
+        DcChain chain = certified(item.get().value().chain())
+                .orElseThrow(() -> new NotReady(SIGNER_NOT_CERTIFIED, RETRY_AFTER));
         X509Certificate certificate = chain.signer();
         String keyId = KeyIds.keyIdHex(certificate.getPublicKey());
         PrivateKey key = previous != null && previous.keyId().equals(keyId)
@@ -154,7 +161,22 @@ public final class ActiveSigner {
     }
 
     private Optional<DcChain> activeChain() {
-        return activeItem().map(v -> v.value().chain());
+        return activeItem().flatMap(v -> certified(v.value().chain()));
+    }
+
+    /**
+     * The certified part of the DC's chain ({@link ChainTrust#certifiedPart}), judged against the
+     * bundle replica; if that fails, once more against a consistent read, because the DC may have
+     * activated an intermediate under a root it read consistently a moment ago.
+     */
+    private Optional<DcChain> certified(DcChain chain) {
+        for (boolean consistent : new boolean[] {false, true}) {
+            Optional<DcChain> c = caStore.bundle(consistent).flatMap(b -> ChainTrust.certifiedPart(chain, b.value()));
+            if (c.isPresent()) {
+                return c;
+            }
+        }
+        return Optional.empty();
     }
 
     private PrivateKey unwrap(String keyId) {

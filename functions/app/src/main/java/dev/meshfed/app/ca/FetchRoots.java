@@ -85,7 +85,9 @@ public final class FetchRoots implements HttpFunction {
         // at worst a client sees one change twice, never misses one.
         long index = poller.await(query, privateStore::changeIndex);
         Optional<Versioned<TrustBundle>> bundle = caStore.bundle(false);
+        // Only what the bundle's roots certified (ChainTrust): a chain they did not is not served.
         DcChain chain = caStore.signer(caStore.localDc(), false).map(Versioned::value).map(SignerRecord::chain)
+                .flatMap(c -> bundle.flatMap(b -> ChainTrust.certifiedPart(c, b.value())))
                 .orElse(null);
         RootsJson body = RootsJson.of(bundle.map(Versioned::value).orElse(null),
                 bundle.map(Versioned::version).orElse(0L), chain, clock.instant());

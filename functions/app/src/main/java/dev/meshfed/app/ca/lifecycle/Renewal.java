@@ -1,5 +1,6 @@
 package dev.meshfed.app.ca.lifecycle;
 
+import dev.meshfed.app.ca.ChainTrust;
 import dev.meshfed.core.bundle.DcChain;
 import dev.meshfed.core.bundle.TrustBundle;
 import dev.meshfed.core.bundle.TrustedRoot;
@@ -30,6 +31,10 @@ final class Renewal {
             return Optional.of(Reason.JOIN);
         }
         if (!chain.signingRootId().equals(bundle.activeRootId())) {
+            return Optional.of(Reason.ROOT_CHANGE);
+        }
+        if (!ChainTrust.signingChainCertified(chain, bundle)) {
+            // a chain the root did not certify (its item written by someone else): get a real one
             return Optional.of(Reason.ROOT_CHANGE);
         }
         X509Certificate signer = chain.signer();

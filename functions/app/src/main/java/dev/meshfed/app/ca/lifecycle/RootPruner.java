@@ -1,5 +1,6 @@
 package dev.meshfed.app.ca.lifecycle;
 
+import dev.meshfed.app.ca.ChainTrust;
 import dev.meshfed.core.bundle.DcChain;
 import dev.meshfed.core.bundle.TrustBundle;
 import dev.meshfed.core.bundle.TrustedRoot;
@@ -130,11 +131,16 @@ final class RootPruner {
         }
     }
 
-    /** {@code chain} without its chains under roots absent from {@code bundle} (never the signing root's). */
+    /**
+     * {@code chain} without its chains under roots absent from {@code bundle}, and without chains
+     * their root did not certify (an item written by someone else: {@link ChainTrust}); never the
+     * signing root's chain, which {@code Renewal.needed} replaces when it is not certified.
+     */
     static DcChain withoutChainsOutside(DcChain chain, TrustBundle bundle) {
         DcChain out = chain;
         for (String rootId : chain.chains().keySet()) {
-            if (bundle.root(rootId).isEmpty() && !rootId.equals(chain.signingRootId())) {
+            boolean outside = bundle.root(rootId).isEmpty() || !ChainTrust.certified(chain.chainUnder(rootId), bundle, rootId);
+            if (outside && !rootId.equals(chain.signingRootId())) {
                 out = out.withoutRoot(rootId);
             }
         }
