@@ -217,15 +217,20 @@ class FaultInjectionTest {
      * (that DC's CSR request for a key the writer holds, signed with the writer's own enrolment
      * key; a made-up bundle; a CSR result from a made-up CA). The primary reads the forged request
      * as the victim's and refuses it (the enrolment signature is checked with the victim's
-     * registered key); nothing else is read at all. A root rotation afterwards makes both victims
-     * request again over the forged items: everything converges and every invariant holds.
+     * registered key); nothing else is read at all. Then each secondary overwrites the other's
+     * signer item with the victim's real key certified by a made-up CA: the victim does not sign
+     * with it or serve it (ChainTrust) and gets a real intermediate again. A root rotation
+     * afterwards makes both victims request again over the forged items: everything converges and
+     * every invariant holds.
      */
     @Test
     void nonOwnerCaWritesUnderAnotherSecondarysPrefixAreNeverTrusted() {
         try (FaultScenario s = new FaultScenario(9, (dc, real) -> real, true)) {
             for (String writer : List.of("dc2", "dc3")) {
                 for (FaultScenario.NonOwnerCaWrite kind : FaultScenario.NonOwnerCaWrite.values()) {
-                    s.nonOwnerCaWrite(writer, kind);
+                    if (kind != FaultScenario.NonOwnerCaWrite.FOREIGN_SIGNER) {
+                        s.nonOwnerCaWrite(writer, kind);
+                    }
                 }
             }
             s.f.harness.settle();
@@ -234,6 +239,28 @@ class FaultInjectionTest {
                 var answer = s.f.harness.dc("dc1").caStore().csrResult(victim, true).orElseThrow().value();
                 assertThat(answer.answersRequestId()).as(victim).startsWith("forged-");
                 assertThat(answer.refused()).as(victim + ": " + answer).isTrue();
+            }
+            for (String writer : List.of("dc2", "dc3")) {
+                s.nonOwnerCaWrite(writer, FaultScenario.NonOwnerCaWrite.FOREIGN_SIGNER);
+            }
+            s.f.harness.settle();
+            s.f.harness.clock().advance(dev.meshfed.app.ca.ActiveSigner.REFRESH.plusSeconds(1)); // past the signer cache
+            for (String victim : List.of("dc2", "dc3")) {
+                var refused = s.f.call(victim, "GET", "/v1/agent/connect/ca/leaf/never-forged", null, null);
+                assertThat(refused.status()).as(victim + " signs under a forged chain").isEqualTo(503);
+                assertThat(refused.body()).contains(dev.meshfed.app.ca.ActiveSigner.SIGNER_NOT_CERTIFIED);
+                String roots = s.f.call(victim, "GET", "/v1/agent/connect/ca/roots", null, null).body();
+                for (var forged : s.forgedIntermediates) {
+                    assertThat(roots).as(victim + " serves a forged intermediate")
+                            .doesNotContain(dev.meshfed.core.pki.Certificates.toPem(forged).strip().lines().skip(1).findFirst().orElseThrow());
+                }
+            }
+            s.f.harness.advance(java.time.Duration.ofMinutes(5)); // the victims' rotate-leaves ticks
+            assertThat(s.forgedIntermediates).hasSize(2);
+            for (String victim : List.of("dc2", "dc3")) {
+                var chains = s.f.harness.dc(victim).caStore().signer(victim, true).orElseThrow().value().chain().chains();
+                assertThat(chains.values().stream().flatMap(List::stream)).as(victim + " replaced the forged signer")
+                        .doesNotContainAnyElementsOf(s.forgedIntermediates);
             }
             assertThat(s.f.call("dc1", "POST", "/v1/connect/ca/rotate", null, "{}").status()).isEqualTo(200);
             s.f.harness.advance(java.time.Duration.ofMinutes(5));

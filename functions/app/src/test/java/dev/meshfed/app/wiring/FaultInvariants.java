@@ -125,6 +125,18 @@ final class FaultInvariants {
         // replica holds a certificate for one, and no leaf chain served (during the scenario or
         // after the heal, checked in 4) holds one.
         violations.addAll(s.forgedKeyCertified);
+        // 2e. A forged signer item (a DC's real key certified by a made-up CA, under that DC's
+        // prefix) is replaced after healing: the DC requested and activated a real intermediate.
+        for (String dc : FaultScenario.DCS) {
+            var own = s.f.harness.dc(dc).caStore().signer(dc, true);
+            if (own.isPresent() && own.get().value().chain() != null) {
+                for (var chain : own.get().value().chain().chains().values()) {
+                    if (chain.stream().anyMatch(s.forgedIntermediates::contains)) {
+                        violations.add(dc + ": still holds the forged intermediate of a non-owner signer write");
+                    }
+                }
+            }
+        }
         for (String holder : FaultScenario.DCS) {
             for (String dc : FaultScenario.DCS) {
                 var signer = s.f.harness.dc(holder).caStore().signer(dc, true);
@@ -192,7 +204,8 @@ final class FaultInvariants {
         for (FaultScenario.IssuedLeaf leaf : s.leaves) {
             X509Certificate cert = leaf.chain().get(0);
             for (X509Certificate c : leaf.chain()) {
-                if (s.forgedKeys.contains(c.getPublicKey()) || s.rogueRootKeys.contains(c.getPublicKey())) {
+                if (s.forgedKeys.contains(c.getPublicKey()) || s.rogueRootKeys.contains(c.getPublicKey())
+                        || s.forgedIntermediates.contains(c)) {
                     violations.add("leaf " + leaf.service() + " from " + leaf.dc() + " was served with a chain holding "
                             + c.getSubjectX500Principal() + " from a non-owner write");
                 }

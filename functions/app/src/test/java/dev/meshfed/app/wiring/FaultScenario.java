@@ -534,6 +534,8 @@ final class FaultScenario implements AutoCloseable {
      * hold a certificate for one, and the primary may never certify one.
      */
     final List<java.security.PublicKey> forgedKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Intermediates of forged signer items (a real DC key certified by a made-up CA): none may be served or used. */
+    final List<X509Certificate> forgedIntermediates = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Every certificate for a forged key seen at any time in dc1's CA stream (CSR results, signer chains). */
     final List<String> forgedKeyCertified = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -553,10 +555,13 @@ final class FaultScenario implements AutoCloseable {
      *   <li>under {@code v}'s prefix, a CSR result for {@code v} answering {@code v}'s current request
      *       with an intermediate of a made-up CA for a key {@code w} holds (results are read under the
      *       primary's prefix only);
-     *   <li>under {@code v}'s prefix, a trust bundle of a made-up root.
+     *   <li>under {@code v}'s prefix, a trust bundle of a made-up root;
+     *   <li>under {@code v}'s prefix, {@code v}'s signer item with {@code v}'s real signing key
+     *       certified by a made-up CA, filed under the real active root: {@code v} must neither
+     *       sign with nor serve it, and must get a real intermediate again ({@code ChainTrust});
      * </ul>
-     * A secondary writing {@code v}'s signer or CA configuration is not injected: see
-     * docs/fault-injection.md (like a write under the primary's prefix, only IAM stops it).
+     * A secondary writing {@code v}'s CA configuration is not injected: see docs/fault-injection.md
+     * (like a write under the primary's prefix, only IAM stops it).
      */
     private void nonOwnerCaWrite() {
         String w = DCS.get(1 + random.nextInt(DCS.size() - 1));
@@ -565,7 +570,7 @@ final class FaultScenario implements AutoCloseable {
 
     /** The kinds of {@link #nonOwnerCaWrite()}, by the prefix written under. */
     enum NonOwnerCaWrite {
-        OWN_BUNDLE, OWN_MEMBERSHIP, FOREIGN_CSR_REQUEST, FOREIGN_BUNDLE, FOREIGN_CSR_RESULT
+        OWN_BUNDLE, OWN_MEMBERSHIP, FOREIGN_CSR_REQUEST, FOREIGN_BUNDLE, FOREIGN_CSR_RESULT, FOREIGN_SIGNER
     }
 
     /** One non-owner CA-table write by secondary {@code w} (the victim of a foreign one is the other secondary). */
@@ -608,6 +613,29 @@ final class FaultScenario implements AutoCloseable {
                         unsigned.expectedRootId(), now, dev.meshfed.core.pki.EnrolmentSignatures.sign(unsigned, wKey), requestId);
                 key = new ItemKey(v, CaStore.CSR_REQUEST, "current");
                 body = dev.meshfed.core.store.codec.CaTableCodecs.CSR_REQUEST.encode(signed);
+            }
+            case FOREIGN_SIGNER -> {
+                var signer = f.harness.dc(w).caStore().signer(v, true).map(Versioned::value)
+                        .filter(r -> r.chain() != null);
+                Optional<dev.meshfed.core.bundle.TrustBundle> bundle = f.harness.dc(w).caStore().bundle(true).map(Versioned::value);
+                if (signer.isEmpty() || bundle.isEmpty()) {
+                    note("non-owner CA write skipped: " + w + " sees no signer chain of " + v + " yet");
+                    return;
+                }
+                dev.meshfed.testkit.TestFederation rogue = rogueCa();
+                rogueRootKeys.add(rogue.activeRoot().certificate().getPublicKey());
+                // v's real public key (only it is used to issue), so v could sign under the forged chain
+                java.security.KeyPair victimKey = new java.security.KeyPair(signer.get().chain().signer().getPublicKey(), null);
+                X509Certificate cert = rogue.issueIntermediate(v, victimKey).certificate();
+                forgedIntermediates.add(cert);
+                String rootId = bundle.get().activeRootId();
+                // The chain is forged, the stop times are v's own: a forger that also rewrites them
+                // can make the primary prune a root early, which only IAM prevents (docs/fault-injection.md)
+                var forgedChain = new dev.meshfed.core.bundle.DcChain(new dev.meshfed.core.identity.Datacenter(v), rootId,
+                        Map.of(rootId, List.of(cert)), signer.get().chain().stoppedSigningUnder());
+                key = new ItemKey(v, CaStore.SIGNER, "current");
+                body = dev.meshfed.core.store.codec.CaTableCodecs.SIGNER.encode(new dev.meshfed.core.ca.SignerRecord(v,
+                        signer.get().state(), forgedChain, signer.get().pendingKeyId()));
             }
             default -> { // FOREIGN_CSR_RESULT
                 java.security.KeyPair forged = keyPair();
