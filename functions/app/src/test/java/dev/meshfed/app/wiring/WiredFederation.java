@@ -15,6 +15,7 @@ import dev.meshfed.pki.BcCertificateIssuer;
 import dev.meshfed.pki.CryptoProviders;
 import dev.meshfed.pki.JcaKeyPairFactory;
 import dev.meshfed.testkit.TestFederation;
+import dev.meshfed.testkit.federation.MultiDcHarness;
 import dev.meshfed.testkit.metrics.RecordingMetrics;
 
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ import java.util.Map;
 final class WiredFederation implements AutoCloseable {
     static final CryptoProviders PROVIDERS = CryptoProviders.of(CryptoProviders.Preference.AUTO);
 
-    final RestartableHarness harness;
+    final MultiDcHarness harness;
     final Map<String, LocalKeyCustody> custody = new LinkedHashMap<>();
     final Map<String, DcFunctions> dcs = new LinkedHashMap<>();
     final RecordingMetrics metrics = new RecordingMetrics();
@@ -68,7 +69,7 @@ final class WiredFederation implements AutoCloseable {
             Path dataDir, String... names) {
         this.acl = acl;
         this.decorate = decorate;
-        harness = new RestartableHarness(List.of(names), names[0], dataDir);
+        harness = new MultiDcHarness(List.of(names), names[0], dataDir);
         primaryGateway = names.length > 1 ? new LoopbackGateway(r -> dc(names[0]).localHandler().handle(r)) : null;
         for (String name : names) {
             if (!name.equals(names[0])) {
@@ -106,7 +107,7 @@ final class WiredFederation implements AutoCloseable {
 
     /**
      * Test-only hook (durable only): the {@code meshfed dev} process stops and starts again. The
-     * substrate is closed and reopened from the data directory ({@link RestartableHarness#restartProcess}),
+     * substrate is closed and reopened from the data directory ({@link MultiDcHarness#restartProcess}),
      * every DC's key custody is read back from its KEK file, and {@code start} is given each DC's
      * name to build its functions afresh over the reopened tables (it must call {@link #rebuild}).
      * Nothing in memory survives: caches, signers, views, pending replication and undelivered
