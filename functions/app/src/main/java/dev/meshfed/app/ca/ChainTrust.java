@@ -93,15 +93,21 @@ public final class ChainTrust {
      * certified (then nothing of it may be used).
      */
     public static Optional<DcChain> certifiedPart(DcChain chain, TrustBundle bundle) {
-        if (!signingChainCertified(chain, bundle)) {
-            return Optional.empty();
-        }
+        return signingChainCertified(chain, bundle) ? Optional.of(withoutUncertifiedChains(chain, bundle)) : Optional.empty();
+    }
+
+    /**
+     * {@code chain} without its chains under other roots than the signing one that the bundle's
+     * roots did not certify, those under roots the bundle no longer holds (pruned) included. The
+     * signing root's chain always stays: {@code Renewal.needed} replaces it when it is not certified.
+     */
+    public static DcChain withoutUncertifiedChains(DcChain chain, TrustBundle bundle) {
         DcChain out = chain;
         for (String rootId : chain.chains().keySet()) {
             if (!rootId.equals(chain.signingRootId()) && !certified(chain.chainUnder(rootId), bundle, rootId)) {
                 out = out.withoutRoot(rootId);
             }
         }
-        return Optional.of(out);
+        return out;
     }
 }

@@ -111,14 +111,14 @@ final class RootPruner {
         return RootPruning.decide(new Validity(root.notBefore(), root.notAfter()), dcs, stopped, ttl, now);
     }
 
-    /** The primary's own signer item without chains under roots the bundle no longer holds. */
+    /** The primary's own signer item without chains under roots the bundle no longer holds or that their root did not certify. */
     private void dropOwnChainsOutside(TrustBundle bundle) {
         Optional<Versioned<SignerRecord>> own = d.ca().signer(d.name(), true);
         if (own.isEmpty() || own.get().value().chain() == null) {
             return;
         }
         SignerRecord signer = own.get().value();
-        DcChain trimmed = withoutChainsOutside(signer.chain(), bundle);
+        DcChain trimmed = ChainTrust.withoutUncertifiedChains(signer.chain(), bundle);
         if (trimmed.equals(signer.chain())) {
             return;
         }
@@ -129,21 +129,5 @@ final class RootPruner {
         } catch (Conflict another) {
             // the next tick tries again
         }
-    }
-
-    /**
-     * {@code chain} without its chains under roots absent from {@code bundle}, and without chains
-     * their root did not certify (an item written by someone else: {@link ChainTrust}); never the
-     * signing root's chain, which {@code Renewal.needed} replaces when it is not certified.
-     */
-    static DcChain withoutChainsOutside(DcChain chain, TrustBundle bundle) {
-        DcChain out = chain;
-        for (String rootId : chain.chains().keySet()) {
-            boolean outside = bundle.root(rootId).isEmpty() || !ChainTrust.certified(chain.chainUnder(rootId), bundle, rootId);
-            if (outside && !rootId.equals(chain.signingRootId())) {
-                out = out.withoutRoot(rootId);
-            }
-        }
-        return out;
     }
 }

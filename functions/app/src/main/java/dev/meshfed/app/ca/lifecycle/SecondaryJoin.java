@@ -1,5 +1,6 @@
 package dev.meshfed.app.ca.lifecycle;
 
+import dev.meshfed.app.ca.ChainTrust;
 import dev.meshfed.core.bundle.DcChain;
 import dev.meshfed.core.bundle.SignerState;
 import dev.meshfed.core.bundle.TrustBundle;
@@ -102,18 +103,20 @@ final class SecondaryJoin {
 
     /**
      * After the primary pruned a root (the bundle no longer holds it), the chain under it leaves
-     * this DC's signer item; the stop times stay. Conditional on the signer's version.
+     * this DC's signer item, as does a chain its root did not certify ({@link ChainTrust}); the stop
+     * times stay. Conditional on the signer's version.
      */
     private boolean dropChainsOfPrunedRoots(Versioned<SignerRecord> signerItem, TrustBundle bundle) {
         SignerRecord signer = signerItem.value();
-        DcChain trimmed = RootPruner.withoutChainsOutside(signer.chain(), bundle);
+        DcChain trimmed = ChainTrust.withoutUncertifiedChains(signer.chain(), bundle);
         if (trimmed.equals(signer.chain())) {
             return false;
         }
         try {
             d.ca().putSigner(new SignerRecord(d.name(), signer.state(), trimmed, null), signerItem.version());
             d.privateStore().bumpChangeIndex();
-            LOG.info(() -> "chains under pruned roots dropped dc=" + d.name() + " roots=" + trimmed.chains().keySet());
+            LOG.info(() -> "chains under pruned roots or not certified dropped dc=" + d.name()
+                    + " roots=" + trimmed.chains().keySet());
         } catch (Conflict another) {
             LOG.info(() -> "another run changed the signer first dc=" + d.name());
         }
