@@ -337,10 +337,7 @@ public final class OpenLoad {
             if (rawClient != null) {
                 outstanding.incrementAndGet();
                 boolean sent = rawClient.send(raw.get((int) (i % raw.size())), (status, failure) -> {
-                    long end = System.nanoTime();
-                    String outcome = failure != null ? "io " + failure.getClass().getSimpleName()
-                            : ok(status) ? null : "http " + status;
-                    r.record(measured, outcome, (end - intended + 999) / 1000);
+                    r.answered(measured, intended, status, failure);
                     outstanding.decrementAndGet();
                 });
                 if (!sent) {
@@ -362,11 +359,8 @@ public final class OpenLoad {
             outstanding.incrementAndGet();
             HttpRequest req = requests.get((int) (i % requests.size()));
             client.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, e) -> {
-                long end = System.nanoTime();
                 inFlight.release();
-                String outcome = e != null ? "io " + e.getClass().getSimpleName()
-                        : ok(resp.statusCode()) ? null : "http " + resp.statusCode();
-                r.record(measured, outcome, (end - intended + 999) / 1000);
+                r.answered(measured, intended, e != null ? -1 : resp.statusCode(), e);
                 outstanding.decrementAndGet();
             });
             if (measured) {
@@ -444,6 +438,14 @@ public final class OpenLoad {
         double driverGcMs;
         long driverGcCount;
         int connections = -1;
+
+        /** One answer (or failure) of the request meant to go out at {@code intended}, timed from then. */
+        void answered(boolean measured, long intended, int status, Throwable failure) {
+            long micros = (System.nanoTime() - intended + 999) / 1000;
+            String outcome = failure != null ? "io " + failure.getClass().getSimpleName()
+                    : ok(status) ? null : "http " + status;
+            record(measured, outcome, micros);
+        }
 
         void record(boolean measured, String outcome, long micros) {
             if (!measured) {
