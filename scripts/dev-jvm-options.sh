@@ -10,5 +10,5 @@
 #   survivor spaces up to 15 times; most of a young pause was that copying.
 # -XX:MaxGCPauseMillis=2: keep the young generation small, so each pause has little to copy.
 # Measured at 2,000 signs a second: young pauses of about 7 ms instead of about 50 ms, sign p99
-# 7.4 ms instead of 40-50 ms (G1's defaults), for a few per cent of a core.
+# 7.4 ms instead of 35-50 ms (G1's defaults), for a few per cent of a core.
 MESHFED_DEV_DEFAULT_JAVA_OPTS="-XX:MaxGCPauseMillis=2 -XX:MaxTenuringThreshold=0"

@@ -12,6 +12,10 @@ import java.util.Map;
  */
 public class HealthFunction {
 
+    /** Its export name ({@code QUARKUS_FUNQY_EXPORT}). */
+    public static final String NAME = "health-http";
+
+    // the same name as a literal: DeploymentTest reads every @Funq name from the sources
     @Funq("health-http")
     public APIGatewayV2HTTPResponse health(APIGatewayV2HTTPEvent event) {
         String method = event.getRequestContext() == null || event.getRequestContext().getHttp() == null

@@ -17,13 +17,11 @@ import java.io.OutputStream;
  */
 public class MeshfedStreamHandler implements RequestStreamHandler {
 
-    /** The smoke deployable answers without the DC, so it does not build one. */
-    static final String NO_WIRING = "health-http";
-
     private final FunqyStreamHandler funqy;
 
     public MeshfedStreamHandler() {
-        if (!NO_WIRING.equals(System.getenv("QUARKUS_FUNQY_EXPORT"))) {
+        // the smoke deployable answers without the DC, so it does not build one
+        if (!HealthFunction.NAME.equals(System.getenv("QUARKUS_FUNQY_EXPORT"))) {
             LambdaWiring.startEarly(System.getenv());
         }
         funqy = new FunqyStreamHandler();
